@@ -1,0 +1,287 @@
+import { EventEmitter } from 'node:events'
+import { setTimeout as delay } from 'node:timers/promises'
+import { Queue } from 'bullmq'
+import { Redis } from 'ioredis'
+import { AgentEventsError } from '../errors.js'
+import type { AgentEvent, AgentEventInput, AgentEventType, StampedAgentEvent } from '../events/schemas.js'
+import { validateAgentEvent } from '../events/validate.js'
+import { getLogger } from '../logger.js'
+import { PERSIST_JOB_NAME, persistJobOptions, type PersistJobData } from '../queue/persistence-queue.js'
+import { EventStamper } from '../redis/event-stamper.js'
+import { resolveEmitterOptions, type EmitterOptions } from './emitter-options.js'
+import { Outbox, OutboxEntry } from './outbox.js'
+import { prepareEvent } from './prepare-event.js'
+
+/** What became of one `emitAgentEvent` call. It never throws. */
+export type EmitResult =
+  /** Published live, buffered and queued for persistence, with its seq. */
+  | { readonly status: 'sent'; readonly event: StampedAgentEvent }
+  /** Accepted into the outbox; it is sent, in order, as soon as Redis takes it. */
+  | { readonly status: 'queued'; readonly event: AgentEvent & { readonly id: string } }
+  /** Accepted, then dropped from a full outbox during a Redis outage. */
+  | { readonly status: 'dropped'; readonly event: AgentEvent & { readonly id: string } }
+  /** Refused: invalid, too large, or emitted after close(). */
+  | { readonly status: 'rejected'; readonly error: AgentEventsError }
+
+export type AgentEventListener<E extends AgentEvent = AgentEvent> = (event: E) => void | Promise<void>
+
+export interface EmitterStats {
+  accepted: number
+  rejected: number
+  sent: number
+  dropped: number
+}
+
+interface EmitterEvents {
+  error: [AgentEventsError]
+}
+
+const MAX_RETRY_DELAY_MS = 2000
+const log = getLogger('emitter')
+
+/**
+ * Validates, stamps and sends agent events: one round trip to the stamp-and-publish script, one to
+ * BullMQ, per batch of events emitted in the same tick. Emission never breaks the agent: failures
+ * are values (`EmitResult`), reported on the `error` event and in the log.
+ */
+export class EventEmitterCore extends EventEmitter<EmitterEvents> {
+  readonly options: EmitterOptions
+  readonly stats: EmitterStats = { accepted: 0, rejected: 0, sent: 0, dropped: 0 }
+  private readonly outbox: Outbox
+  private readonly listenersByType = new Map<AgentEventType | '*', Set<AgentEventListener>>()
+  private connection: { redis: Redis; queue: Queue<PersistJobData>; stamper: EventStamper } | undefined
+  private initializing: Promise<void> | undefined
+  private closing: Promise<void> | undefined
+  private flushing = false
+  private flushScheduled = false
+  private consecutiveFailures = 0
+  private idleWaiters: (() => void)[] = []
+  private lastDropLog = 0
+
+  constructor(options: Partial<EmitterOptions> = {}) {
+    super()
+    this.options = resolveEmitterOptions(options)
+    this.outbox = new Outbox(this.options.outboxLimit)
+  }
+
+  /**
+   * Connects to Redis (`redisUrl`, else the emitter's option, else REDIS_URL). Resolves once Redis
+   * answers or its first connection attempt fails; events emitted meanwhile wait in the outbox.
+   * @example await getEventEmitter().initialize('redis://localhost:6379')
+   */
+  initialize(redisUrl?: string): Promise<void> {
+    this.initializing ??= this.connect(redisUrl ?? this.options.redisUrl)
+    return this.initializing
+  }
+
+  /**
+   * Listens to every valid event emitted by this process, of one type or all (`'*'`). The event has
+   * its `id`; its `seq` is on the `EmitResult`. Returns the function that unsubscribes.
+   * @example const off = emitter.subscribe('agent-start', (e) => console.log(e.agentName))
+   */
+  subscribe<T extends AgentEventType>(
+    type: T,
+    listener: AgentEventListener<Extract<AgentEvent, { type: T }>>,
+  ): () => void
+  subscribe(type: '*', listener: AgentEventListener): () => void
+  subscribe(type: AgentEventType | '*', listener: AgentEventListener<never>): () => void {
+    const listeners = this.listenersByType.get(type) ?? new Set()
+    listeners.add(listener as AgentEventListener)
+    this.listenersByType.set(type, listeners)
+    return () => void listeners.delete(listener as AgentEventListener)
+  }
+
+  /**
+   * Validates and stamps an event, then publishes it live and queues it for persistence. Resolves
+   * within `ackTimeoutMs` whatever the state of Redis; never throws.
+   * @example await emitter.emitAgentEvent({ type: 'department-start', executionId: 'exec-1', department: 'story' })
+   */
+  async emitAgentEvent(input: AgentEventInput): Promise<EmitResult> {
+    if (this.closing)
+      return this.reject(new AgentEventsError('closed', 'emitAgentEvent was called after close()'))
+    const validated = validateAgentEvent(input)
+    if (!validated.ok) return this.reject(validated.error)
+    const prepared = prepareEvent(validated.event, this.options.maxEventBytes)
+    if (!prepared.ok) return this.reject(prepared.error)
+
+    const entry = new OutboxEntry(prepared.prepared)
+    this.stats.accepted += 1
+    this.notifyListeners(entry.prepared.event)
+    const dropped = this.outbox.push(entry)
+    if (dropped) this.drop(dropped)
+    this.scheduleFlush()
+
+    const event = entry.prepared.event
+    if (!this.isRedisReady() || this.options.ackTimeoutMs === 0) return { status: 'queued', event }
+    const timeout = delay(this.options.ackTimeoutMs, 'timeout' as const, { ref: false })
+    const outcome = await Promise.race([entry.sent, timeout])
+    if (outcome === 'timeout') return { status: 'queued', event }
+    return outcome ? { status: 'sent', event: outcome } : { status: 'dropped', event }
+  }
+
+  /** Resolves true once every accepted event is in Redis, false if that takes longer than `timeoutMs`. */
+  async flush(timeoutMs = this.options.closeTimeoutMs): Promise<boolean> {
+    if (this.isIdle()) return true
+    const idle = new Promise<true>((resolve) => this.idleWaiters.push(() => resolve(true)))
+    return Promise.race([idle, delay(timeoutMs, false, { ref: false })])
+  }
+
+  /** Number of events accepted but not yet in Redis. */
+  get pending(): number {
+    return this.outbox.size
+  }
+
+  /** Flushes the outbox (bounded by `closeTimeoutMs`), then closes the connections. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown()
+    return this.closing
+  }
+
+  private async shutdown(): Promise<void> {
+    const drained = this.connection ? await this.flush() : this.outbox.size === 0
+    if (!drained) log.error({ lost: this.outbox.size }, 'closing with events still in the outbox')
+    if (!this.connection) return
+    const { redis, queue } = this.connection
+    await queue.close().catch((error: unknown) => log.warn({ err: error }, 'queue close failed'))
+    await redis.quit().catch(() => redis.disconnect())
+  }
+
+  private async connect(redisUrl: string): Promise<void> {
+    const redis = new Redis(redisUrl, {
+      enableOfflineQueue: false,
+      commandTimeout: this.options.commandTimeoutMs,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, MAX_RETRY_DELAY_MS),
+    })
+    const queue = new Queue<PersistJobData>(this.options.queueName, { connection: redis })
+    queue.on('error', (error) => log.debug({ err: error }, 'queue error'))
+    this.connection = { redis, queue, stamper: new EventStamper(redis, this.options) }
+    let lastErrorLog = 0
+    redis.on('error', (error) => {
+      if (Date.now() - lastErrorLog > 1000) log.warn({ err: error, pending: this.outbox.size }, 'redis error')
+      lastErrorLog = Date.now()
+    })
+    redis.on('ready', () => this.scheduleFlush())
+    await new Promise<void>((resolve) => {
+      redis.once('ready', resolve)
+      redis.once('error', resolve)
+    })
+  }
+
+  private isRedisReady(): boolean {
+    return this.connection?.redis.status === 'ready'
+  }
+
+  private isIdle(): boolean {
+    return this.outbox.size === 0 && !this.flushing
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.flushing) return
+    this.flushScheduled = true
+    setImmediate(() => {
+      this.flushScheduled = false
+      void this.flushLoop()
+    })
+  }
+
+  private async flushLoop(): Promise<void> {
+    if (this.flushing) return
+    this.flushing = true
+    try {
+      while (this.outbox.size > 0 && this.isRedisReady()) {
+        const batch = this.outbox.take(this.options.batchSize)
+        try {
+          await this.send(batch)
+          this.consecutiveFailures = 0
+        } catch (error) {
+          for (const dropped of this.outbox.restore(batch)) this.drop(dropped)
+          await this.backOff(error)
+        }
+      }
+    } finally {
+      this.flushing = false
+    }
+    if (this.isIdle()) for (const wake of this.idleWaiters.splice(0)) wake()
+    else if (this.isRedisReady()) this.scheduleFlush()
+  }
+
+  private async send(batch: readonly OutboxEntry[]): Promise<void> {
+    const connection = this.connection
+    if (!connection) throw new AgentEventsError('not_initialized')
+    const unstamped = batch.filter((entry) => entry.seq === undefined)
+    if (unstamped.length > 0) {
+      const seqs = await connection.stamper.stamp(unstamped.map((entry) => entry.prepared))
+      unstamped.forEach((entry, index) => (entry.seq = seqs[index]))
+    }
+    const stamped = batch.map((entry) => ({ entry, event: { ...entry.prepared.event, seq: entry.seq ?? 0 } }))
+    await connection.queue.addBulk(
+      stamped.map(({ event }) => ({
+        name: PERSIST_JOB_NAME,
+        data: event,
+        opts: persistJobOptions(event.id, this.policy),
+      })),
+    )
+    for (const { entry, event } of stamped) entry.markSent(event.seq)
+    this.stats.sent += batch.length
+  }
+
+  private get policy(): { attempts: number; backoffMs: number } {
+    return { attempts: this.options.persistAttempts, backoffMs: this.options.persistBackoffMs }
+  }
+
+  private async backOff(error: unknown): Promise<void> {
+    this.consecutiveFailures += 1
+    if (this.consecutiveFailures === 1 || this.consecutiveFailures % 20 === 0) {
+      log.warn(
+        { err: error, pending: this.outbox.size, failures: this.consecutiveFailures },
+        'sending to redis failed',
+      )
+    }
+    // A disconnected client calls scheduleFlush on `ready`; only a connected one that failed waits here.
+    if (!this.isRedisReady()) return
+    await delay(Math.min(25 * 2 ** this.consecutiveFailures, MAX_RETRY_DELAY_MS))
+  }
+
+  private drop(entry: OutboxEntry): void {
+    entry.markDropped()
+    this.stats.dropped += 1
+    const now = Date.now()
+    if (now - this.lastDropLog > 1000) {
+      this.lastDropLog = now
+      log.error(
+        { dropped: this.stats.dropped, limit: this.options.outboxLimit },
+        'outbox full: dropped the oldest events',
+      )
+    }
+    this.report(
+      new AgentEventsError('outbox_overflow', `Dropped event ${entry.prepared.id}: the outbox is full`),
+    )
+  }
+
+  private reject(error: AgentEventsError): EmitResult {
+    this.stats.rejected += 1
+    log.warn({ code: error.code, details: error.details }, error.message)
+    this.report(error)
+    return { status: 'rejected', error }
+  }
+
+  private report(error: AgentEventsError): void {
+    // An `error` event with no listener would throw in the agent's process.
+    if (this.listenerCount('error') > 0) this.emit('error', error)
+  }
+
+  private notifyListeners(event: AgentEvent): void {
+    for (const key of [event.type, '*'] as const) {
+      for (const listener of this.listenersByType.get(key) ?? []) {
+        try {
+          const returned = listener(event)
+          if (returned instanceof Promise)
+            returned.catch((error: unknown) => log.error({ err: error }, 'listener failed'))
+        } catch (error) {
+          log.error({ err: error, type: event.type }, 'listener failed')
+        }
+      }
+    }
+  }
+}

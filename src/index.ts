@@ -1,0 +1,32 @@
+/**
+ * agent-events: typed lifecycle events of multi-agent AI systems, validated and stamped, delivered
+ * live through Socket.IO rooms and persisted to MongoDB through BullMQ workers.
+ */
+export { getEventEmitter, AgentEventEmitter } from './emitter/agent-event-emitter.js'
+export type { EmitResult, AgentEventListener, EmitterStats } from './emitter/event-emitter-core.js'
+export type { EmitterOptions } from './emitter/emitter-options.js'
+export {
+  persistEvent,
+  getExecutionEvents,
+  getDefaultStore,
+  closeDefaultStore,
+} from './store/default-store.js'
+export { EventStore } from './store/event-store.js'
+export type { ExecutionEventsQuery, ExecutionSummary, PersistOutcome } from './store/event-store.js'
+export type { ExecutionStatus, QualityScoreEntry } from './store/models.js'
+export { RecentBuffer } from './redis/recent-buffer.js'
+export { executionRoom, conversationRoom } from './redis/keys.js'
+export { agentEventSchema, EVENT_TYPES, isAgentEventType } from './events/schemas.js'
+export type {
+  AgentEvent,
+  AgentEventInput,
+  AgentEventInputOf,
+  AgentEventOf,
+  AgentEventType,
+  StampedAgentEvent,
+} from './events/schemas.js'
+export { validateAgentEvent } from './events/validate.js'
+export { AgentEventsError, ERROR_CODES, isAgentEventsError } from './errors.js'
+export type { ErrorCode, ErrorDetail } from './errors.js'
+export { parseConfig, loadConfig } from './config.js'
+export type { Config } from './config.js'

@@ -1,0 +1,34 @@
+/**
+ * Every Redis key, channel and Socket.IO room name of agent-events, declared in one place.
+ * Keys of one execution share a hash tag so that they live in one slot.
+ */
+
+/** The Socket.IO room of one execution; every event of the execution is broadcast to it. */
+export const executionRoom = (executionId: string): string => `execution:${executionId}`
+
+/** The Socket.IO room of one conversation; events carrying that conversationId are broadcast to it. */
+export const conversationRoom = (conversationId: string): string => `conversation:${conversationId}`
+
+/**
+ * The channel prefix the Socket.IO Redis adapter (default `key: 'socket.io'`, namespace `/`) listens on.
+ * A broadcast to exactly one room goes to `<prefix><room>#`, to several rooms to `<prefix>` alone.
+ */
+export const ADAPTER_CHANNEL_PREFIX = 'socket.io#/#'
+
+export function adapterChannel(rooms: readonly string[]): string {
+  return rooms.length === 1 ? `${ADAPTER_CHANNEL_PREFIX}${rooms[0]}#` : ADAPTER_CHANNEL_PREFIX
+}
+
+export interface ExecutionKeys {
+  /** INCR counter: the last sequence number assigned in the execution. */
+  readonly sequence: string
+  /** Sorted set of the most recent events (JSON with `seq`), scored by seq: the replay buffer. */
+  readonly recent: string
+  /** Sorted set of recently stamped event ids, scored by seq: makes a re-sent emit idempotent. */
+  readonly stampedIds: string
+}
+
+export function executionKeys(prefix: string, executionId: string): ExecutionKeys {
+  const base = `${prefix}:{exec:${executionId}}`
+  return { sequence: `${base}:seq`, recent: `${base}:recent`, stampedIds: `${base}:ids` }
+}

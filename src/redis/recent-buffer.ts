@@ -1,0 +1,27 @@
+import type { Redis } from 'ioredis'
+import type { StampedAgentEvent } from '../events/schemas.js'
+import { executionKeys } from './keys.js'
+
+/** Reads the recent-event buffer of an execution, which the stamp-and-publish script writes. */
+export class RecentBuffer {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+  ) {}
+
+  /** Buffered events with seq greater than `afterSeq`, in seq order. */
+  async readAfter(executionId: string, afterSeq = 0): Promise<StampedAgentEvent[]> {
+    const members = await this.redis.zrangebyscore(
+      executionKeys(this.keyPrefix, executionId).recent,
+      `(${afterSeq}`,
+      '+inf',
+    )
+    return members.map((member) => JSON.parse(member) as StampedAgentEvent)
+  }
+
+  /** The last seq assigned in the execution (0 when none). */
+  async lastSeq(executionId: string): Promise<number> {
+    const value = await this.redis.get(executionKeys(this.keyPrefix, executionId).sequence)
+    return value === null ? 0 : Number(value)
+  }
+}

@@ -1,0 +1,222 @@
+import mongoose, { type Connection } from 'mongoose'
+import { AgentEventsError } from '../errors.js'
+import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
+import { registerModels, type EventDocument, type ExecutionDocument, type StoreModels } from './models.js'
+import {
+  buildExecutionUpdates,
+  compactLedger,
+  countUpdate,
+  uncountedFilter,
+  type ExecutionUpdate,
+} from './summary-updates.js'
+
+/** What became of one event of a batch. */
+export type PersistOutcome =
+  | { readonly status: 'stored' }
+  /** Already stored by an earlier delivery: nothing changed. */
+  | { readonly status: 'duplicate' }
+  /** Refused by the store for good (never retried): the worker dead-letters it. */
+  | { readonly status: 'rejected'; readonly error: AgentEventsError }
+
+export interface ExecutionEventsQuery {
+  /** Only events with a greater seq. @default 0 */
+  readonly afterSeq?: number
+  /** At most this many events. @default 1000, at most 10000 */
+  readonly limit?: number
+  /** Only these event types. */
+  readonly types?: readonly AgentEventType[]
+}
+
+export type ExecutionSummary = Omit<ExecutionDocument, '_id' | 'ledger'>
+
+const DEFAULT_LIMIT = 1000
+const MAX_LIMIT = 10_000
+const DUPLICATE_KEY = 11000
+/** Pending ledger entries tolerated before they are folded into `through`. */
+const LEDGER_COMPACTION_THRESHOLD = 64
+
+interface WriteError {
+  readonly index: number
+  readonly code: number
+  readonly errmsg?: string
+}
+
+/** The MongoDB side of agent-events: idempotent batch writes, ordered reads, execution summaries. */
+export class EventStore {
+  private closing: Promise<void> | undefined
+
+  private constructor(
+    private readonly connection: Connection,
+    private readonly models: StoreModels,
+  ) {}
+
+  /** Connects and makes sure the indexes exist. */
+  static async open(uri: string, options: { serverSelectionTimeoutMS?: number } = {}): Promise<EventStore> {
+    const connection = mongoose.createConnection(uri, {
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+      maxPoolSize: 20,
+      autoIndex: false,
+    })
+    await connection.asPromise()
+    const models = registerModels(connection)
+    await Promise.all([models.events.createIndexes(), models.executions.createIndexes()])
+    return new EventStore(connection, models)
+  }
+
+  /**
+   * Stores a batch: one insert for all events (duplicates are recognised by id and left alone),
+   * then the summaries. Throws only for transient failures (the whole batch is then retried);
+   * a document the store refuses is reported as `rejected` and the rest of the batch is stored.
+   */
+  async persistBatch(events: readonly StampedAgentEvent[]): Promise<PersistOutcome[]> {
+    const outcomes = await this.insertEvents(events)
+    const accepted = events.filter((_, index) => outcomes[index]?.status !== 'rejected')
+    // Duplicates too: an earlier delivery may have stored the event and crashed before counting it.
+    for (const update of buildExecutionUpdates(accepted)) await this.applyExecutionUpdate(update)
+    return outcomes
+  }
+
+  /** Events of an execution in seq order. */
+  async getExecutionEvents(
+    executionId: string,
+    query: ExecutionEventsQuery = {},
+  ): Promise<StampedAgentEvent[]> {
+    const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT)
+    const filter: Record<string, unknown> = { executionId, seq: { $gt: query.afterSeq ?? 0 } }
+    if (query.types) filter.type = { $in: [...query.types] }
+    const documents = await this.models.events
+      .find(filter, { payload: 1, seq: 1 })
+      .sort({ seq: 1 })
+      .limit(limit)
+      .lean()
+    return documents.map((document) => JSON.parse(document.payload) as StampedAgentEvent)
+  }
+
+  /** The AgentExecutions summary of an execution, or undefined if none of its events is stored. */
+  async getExecution(executionId: string): Promise<ExecutionSummary | undefined> {
+    const document = await this.models.executions.findById(executionId, { ledger: 0 }).lean()
+    if (!document) return undefined
+    const { _id: _ignored, ...summary } = document
+    return summary
+  }
+
+  /** Number of stored events of an execution. */
+  countExecutionEvents(executionId: string): Promise<number> {
+    return this.models.events.countDocuments({ executionId })
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.connection.close()
+    return this.closing
+  }
+
+  private async insertEvents(events: readonly StampedAgentEvent[]): Promise<PersistOutcome[]> {
+    const outcomes: PersistOutcome[] = events.map(() => ({ status: 'stored' }))
+    if (events.length === 0) return outcomes
+    const storedAt = new Date()
+    try {
+      await this.models.events.insertMany(
+        events.map((event) => toDocument(event, storedAt)),
+        { ordered: false, lean: true },
+      )
+    } catch (error) {
+      const writeErrors = writeErrorsOf(error)
+      if (!writeErrors) throw error
+      for (const writeError of writeErrors) {
+        outcomes[writeError.index] =
+          writeError.code === DUPLICATE_KEY
+            ? { status: 'duplicate' }
+            : {
+                status: 'rejected',
+                error: new AgentEventsError(
+                  'store_rejected',
+                  `MongoDB refused the event (code ${writeError.code}): ${writeError.errmsg ?? ''}`,
+                ),
+              }
+      }
+    }
+    return outcomes
+  }
+
+  private async applyExecutionUpdate(update: ExecutionUpdate): Promise<void> {
+    const executions = this.models.executions
+    await upsertRetryingDuplicateKey(() =>
+      executions.updateOne({ _id: update.executionId }, update.facts, { upsert: true }),
+    )
+    const combined = await executions.updateOne(
+      uncountedFilter(update.executionId, update.combined),
+      countUpdate(update.combined),
+    )
+    if (combined.matchedCount === 0 && update.perEvent.length > 1) {
+      await executions.bulkWrite(
+        update.perEvent.map((contribution) => ({
+          updateOne: {
+            filter: uncountedFilter(update.executionId, contribution),
+            update: countUpdate(contribution),
+          },
+        })),
+        { ordered: false },
+      )
+    }
+    await this.compactLedger(update.executionId)
+  }
+
+  private async compactLedger(executionId: string): Promise<void> {
+    const document = await this.models.executions.findById(executionId, { ledger: 1 }).lean()
+    if (!document || document.ledger.pending.length < LEDGER_COMPACTION_THRESHOLD) return
+    const compacted = compactLedger(document.ledger.through, document.ledger.pending)
+    if (!compacted) return
+    // Compare-and-set: a concurrent count bumps the version and this compaction is skipped.
+    await this.models.executions.updateOne(
+      { _id: executionId, 'ledger.version': document.ledger.version },
+      {
+        $set: { 'ledger.through': compacted.through, 'ledger.pending': compacted.pending },
+        $inc: { 'ledger.version': 1 },
+      },
+    )
+  }
+}
+
+function toDocument(event: StampedAgentEvent, storedAt: Date): EventDocument {
+  const document: EventDocument = {
+    _id: event.id,
+    executionId: event.executionId,
+    seq: event.seq,
+    type: event.type,
+    timestamp: new Date(event.timestamp),
+    payload: JSON.stringify(event),
+    storedAt,
+  }
+  if (event.conversationId !== undefined) document.conversationId = event.conversationId
+  if (event.projectId !== undefined) document.projectId = event.projectId
+  if ('agentId' in event && typeof event.agentId === 'string') document.agentId = event.agentId
+  return document
+}
+
+function writeErrorsOf(error: unknown): WriteError[] | undefined {
+  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return undefined
+  const raw = (error as { writeErrors: unknown }).writeErrors
+  const list = Array.isArray(raw) ? raw : [raw]
+  return list.map(
+    (entry: {
+      index?: number
+      code?: number
+      errmsg?: string
+      err?: { index?: number; code?: number; errmsg?: string }
+    }) => ({
+      index: entry.index ?? entry.err?.index ?? -1,
+      code: entry.code ?? entry.err?.code ?? -1,
+      errmsg: entry.errmsg ?? entry.err?.errmsg,
+    }),
+  )
+}
+
+/** Two first upserts of one new execution race on its _id; the loser simply updates. */
+async function upsertRetryingDuplicateKey(upsert: () => Promise<unknown>): Promise<void> {
+  try {
+    await upsert()
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error
+    await upsert()
+  }
+}

@@ -1,0 +1,182 @@
+import type { StampedAgentEvent } from '../events/schemas.js'
+import type { ExecutionStatus, QualityScoreEntry } from './models.js'
+
+/**
+ * Turns a batch of stored events into the updates of their executions' summaries. Facts that are
+ * idempotent by nature (sets, minima, maxima, final status) go into one upsert per execution.
+ * Counters are not idempotent, so each counted contribution is guarded by the execution's ledger
+ * of counted seqs and recorded in it by the same atomic update: an event is counted exactly once
+ * however often it is redelivered and in whatever order batches arrive.
+ */
+
+export interface Contribution {
+  readonly seqs: number[]
+  readonly eventCount: number
+  readonly tokenUsage: { input: number; output: number; total: number }
+  readonly qualityScores: QualityScoreEntry[]
+}
+
+export interface ExecutionUpdate {
+  readonly executionId: string
+  /** Idempotent facts: applied with upsert, whatever was applied before. */
+  readonly facts: Record<string, unknown>
+  /** The whole batch's counters, for the fast path where none of its seqs was counted yet. */
+  readonly combined: Contribution
+  /** One contribution per event, for the path where some were. */
+  readonly perEvent: Contribution[]
+}
+
+const finalStatus = (status: unknown): ExecutionStatus =>
+  status === 'failed' || status === 'error' ? 'failed' : 'completed'
+
+function contributionOf(event: StampedAgentEvent): Contribution {
+  const scores: QualityScoreEntry[] = []
+  let usage = { input: 0, output: 0, total: 0 }
+  if (event.type === 'agent-complete') {
+    if (event.tokenUsage) {
+      usage = {
+        input: event.tokenUsage.input,
+        output: event.tokenUsage.output,
+        total: event.tokenUsage.total,
+      }
+    }
+    if (event.qualityScore !== undefined) {
+      scores.push(
+        scoreEntry(event.seq, event.qualityScore, 'agent-complete', event.agentId, event.department),
+      )
+    }
+  } else if (event.type === 'quality-check') {
+    scores.push({
+      ...scoreEntry(event.seq, event.score, 'quality-check', event.agentId, event.department),
+      ...(event.passed === undefined ? {} : { passed: event.passed }),
+    })
+  }
+  return { seqs: [event.seq], eventCount: 1, tokenUsage: usage, qualityScores: scores }
+}
+
+function scoreEntry(
+  seq: number,
+  score: number,
+  source: QualityScoreEntry['source'],
+  agentId: string | undefined,
+  department: string | undefined,
+): QualityScoreEntry {
+  return {
+    seq,
+    score,
+    source,
+    ...(agentId === undefined ? {} : { agentId }),
+    ...(department === undefined ? {} : { department }),
+  }
+}
+
+function combine(contributions: readonly Contribution[]): Contribution {
+  return {
+    seqs: contributions.flatMap((c) => c.seqs),
+    eventCount: contributions.reduce((sum, c) => sum + c.eventCount, 0),
+    tokenUsage: {
+      input: contributions.reduce((sum, c) => sum + c.tokenUsage.input, 0),
+      output: contributions.reduce((sum, c) => sum + c.tokenUsage.output, 0),
+      total: contributions.reduce((sum, c) => sum + c.tokenUsage.total, 0),
+    },
+    qualityScores: contributions.flatMap((c) => c.qualityScores),
+  }
+}
+
+function factsOf(executionId: string, events: readonly StampedAgentEvent[]): Record<string, unknown> {
+  const timestamps = events.map((event) => new Date(event.timestamp))
+  const departments = new Set<string>()
+  const agents = new Set<string>()
+  const set: Record<string, unknown> = {}
+  let completion: StampedAgentEvent | undefined
+  for (const event of events) {
+    if ('department' in event && typeof event.department === 'string') departments.add(event.department)
+    if ('agentId' in event && typeof event.agentId === 'string') agents.add(event.agentId)
+    if (event.conversationId !== undefined) set.conversationId = event.conversationId
+    if (event.projectId !== undefined) set.projectId = event.projectId
+    if (event.type === 'orchestration-complete' && (!completion || event.seq > completion.seq))
+      completion = event
+  }
+  const onInsert: Record<string, unknown> = {
+    executionId,
+    eventCount: 0,
+    tokenUsage: { input: 0, output: 0, total: 0 },
+    qualityScores: [],
+    ledger: { through: 0, pending: [], version: 0 },
+    createdAt: new Date(),
+  }
+  const max: Record<string, unknown> = {
+    lastSeq: Math.max(...events.map((event) => event.seq)),
+    lastEventAt: new Date(Math.max(...timestamps.map((t) => t.getTime()))),
+  }
+  if (completion?.type === 'orchestration-complete') {
+    set.status = finalStatus(completion.status)
+    max.completedAt = new Date(completion.timestamp)
+  } else {
+    onInsert.status = 'running'
+  }
+  set.updatedAt = new Date()
+  return {
+    $setOnInsert: onInsert,
+    $set: set,
+    $min: { startedAt: new Date(Math.min(...timestamps.map((t) => t.getTime()))) },
+    $max: max,
+    $addToSet: { departments: { $each: [...departments] }, agents: { $each: [...agents] } },
+  }
+}
+
+/** Groups a batch by execution and builds each execution's update. */
+export function buildExecutionUpdates(events: readonly StampedAgentEvent[]): ExecutionUpdate[] {
+  const byExecution = new Map<string, StampedAgentEvent[]>()
+  for (const event of events) {
+    const group = byExecution.get(event.executionId) ?? []
+    group.push(event)
+    byExecution.set(event.executionId, group)
+  }
+  return [...byExecution].map(([executionId, group]) => {
+    const unique = [...new Map(group.map((event) => [event.seq, event])).values()]
+    const perEvent = unique.map(contributionOf)
+    return { executionId, facts: factsOf(executionId, unique), combined: combine(perEvent), perEvent }
+  })
+}
+
+/** The filter that matches the summary only while none of the contribution's seqs is counted. */
+export function uncountedFilter(executionId: string, contribution: Contribution): Record<string, unknown> {
+  return {
+    _id: executionId,
+    'ledger.through': { $lt: Math.min(...contribution.seqs) },
+    'ledger.pending': { $nin: contribution.seqs },
+  }
+}
+
+/** Counts a contribution and records its seqs in the ledger, in one atomic update. */
+export function countUpdate(contribution: Contribution): Record<string, unknown> {
+  const push: Record<string, unknown> = { 'ledger.pending': { $each: contribution.seqs } }
+  if (contribution.qualityScores.length > 0) push.qualityScores = { $each: contribution.qualityScores }
+  return {
+    $inc: {
+      eventCount: contribution.eventCount,
+      'tokenUsage.input': contribution.tokenUsage.input,
+      'tokenUsage.output': contribution.tokenUsage.output,
+      'tokenUsage.total': contribution.tokenUsage.total,
+      'ledger.version': 1,
+    },
+    $push: push,
+  }
+}
+
+/**
+ * The ledger after folding the contiguous run of pending seqs into `through`, or undefined when
+ * nothing folds.
+ */
+export function compactLedger(
+  through: number,
+  pending: readonly number[],
+): { through: number; pending: number[] } | undefined {
+  const sorted = [...new Set(pending)].sort((a, b) => a - b)
+  let next = through
+  while (sorted.length > 0 && sorted[0] !== undefined && sorted[0] <= next + 1) {
+    next = Math.max(next, sorted.shift() ?? next)
+  }
+  return next === through ? undefined : { through: next, pending: sorted }
+}

@@ -1,0 +1,87 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import { Redis } from 'ioredis'
+import type { Config } from '../src/config.js'
+import type { StampedAgentEvent } from '../src/events/schemas.js'
+import { validateAgentEvent } from '../src/events/validate.js'
+import { getLogger } from '../src/logger.js'
+import type { PersistJobData } from '../src/queue/persistence-queue.js'
+import type { EventStore, PersistOutcome } from '../src/store/event-store.js'
+import { BatchCoalescer } from './batch-coalescer.js'
+
+export type PersistenceWorkerOptions = Pick<
+  Config,
+  | 'redisUrl'
+  | 'queueName'
+  | 'workerConcurrency'
+  | 'workerBatchSize'
+  | 'workerBatchLingerMs'
+  | 'workerLockDurationMs'
+  | 'workerStalledIntervalMs'
+  | 'workerMaxStalledCount'
+>
+
+const log = getLogger('persistence-worker')
+
+/**
+ * Consumes the `agent-events` queue and writes events to MongoDB in batches. Delivery is
+ * at-least-once (BullMQ redelivers after a crash or a stall); the store makes the effect exactly
+ * once. Transient failures are retried by BullMQ with exponential backoff; an event the store
+ * refuses fails at once, and a failed job stays in the failed set: the dead-letter queue.
+ */
+export class PersistenceWorker {
+  private readonly worker: Worker<PersistJobData>
+  private readonly coalescer: BatchCoalescer<StampedAgentEvent, PersistOutcome>
+  private closing: Promise<void> | undefined
+
+  constructor(
+    private readonly store: EventStore,
+    options: PersistenceWorkerOptions,
+  ) {
+    this.coalescer = new BatchCoalescer((events) => this.store.persistBatch(events), {
+      maxBatchSize: Math.min(options.workerBatchSize, options.workerConcurrency),
+      lingerMs: options.workerBatchLingerMs,
+    })
+    const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
+    connection.on('error', (error) => log.warn({ err: error }, 'redis error'))
+    this.worker = new Worker<PersistJobData>(options.queueName, (job) => this.process(job), {
+      connection,
+      concurrency: options.workerConcurrency,
+      lockDuration: options.workerLockDurationMs,
+      stalledInterval: options.workerStalledIntervalMs,
+      maxStalledCount: options.workerMaxStalledCount,
+      autorun: false,
+    })
+    this.worker.on('error', (error) => log.warn({ err: error }, 'worker error'))
+    this.worker.on('failed', (job, error) => {
+      const final =
+        !job || job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError
+      const fields = { jobId: job?.id, attempt: job?.attemptsMade, reason: error.message }
+      if (final) log.error(fields, 'event dead-lettered')
+      else log.warn(fields, 'event persistence failed; will retry')
+    })
+  }
+
+  /** Starts consuming; resolves once the worker is connected. */
+  async start(): Promise<void> {
+    void this.worker.run().catch((error: unknown) => log.error({ err: error }, 'worker stopped'))
+    await this.worker.waitUntilReady()
+  }
+
+  /** Finishes the jobs in flight, then stops. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.worker.close()
+    return this.closing
+  }
+
+  private async process(job: Job<PersistJobData>): Promise<PersistOutcome['status']> {
+    const validated = validateAgentEvent(job.data)
+    if (!validated.ok) throw new UnrecoverableError(`${validated.error.code}: ${validated.error.message}`)
+    const { id, seq } = validated.event
+    if (id === undefined || seq === undefined)
+      throw new UnrecoverableError('invalid_event: the job carries an unstamped event')
+    const outcome = await this.coalescer.submit({ ...validated.event, id, seq })
+    if (outcome.status === 'rejected')
+      throw new UnrecoverableError(`${outcome.error.code}: ${outcome.error.message}`)
+    return outcome.status
+  }
+}
