@@ -37,7 +37,7 @@ export class PersistenceWorker {
     private readonly store: EventStore,
     options: PersistenceWorkerOptions,
   ) {
-    this.coalescer = new BatchCoalescer((events) => this.store.persistBatch(events), {
+    this.coalescer = new BatchCoalescer((events) => this.persistBatch(events), {
       maxBatchSize: Math.min(options.workerBatchSize, options.workerConcurrency),
       lingerMs: options.workerBatchLingerMs,
     })
@@ -57,7 +57,7 @@ export class PersistenceWorker {
         !job || job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError
       const fields = { jobId: job?.id, attempt: job?.attemptsMade, reason: error.message }
       if (final) log.error(fields, 'event dead-lettered')
-      else log.warn(fields, 'event persistence failed; will retry')
+      else log.debug(fields, 'event persistence failed; will retry')
     })
   }
 
@@ -71,6 +71,15 @@ export class PersistenceWorker {
   close(): Promise<void> {
     this.closing ??= this.worker.close()
     return this.closing
+  }
+
+  private async persistBatch(events: StampedAgentEvent[]): Promise<PersistOutcome[]> {
+    try {
+      return await this.store.persistBatch(events)
+    } catch (error) {
+      log.warn({ err: error, events: events.length }, 'batch write failed; its jobs will be retried')
+      throw error
+    }
   }
 
   private async process(job: Job<PersistJobData>): Promise<PersistOutcome['status']> {

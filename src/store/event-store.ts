@@ -5,6 +5,7 @@ import { registerModels, type EventDocument, type ExecutionDocument, type StoreM
 import {
   buildExecutionUpdates,
   compactLedger,
+  RECENT_QUALITY_SCORES,
   countUpdate,
   uncountedFilter,
   type ExecutionUpdate,
@@ -34,6 +35,13 @@ const MAX_LIMIT = 10_000
 const DUPLICATE_KEY = 11000
 /** Pending ledger entries tolerated before they are folded into `through`. */
 const LEDGER_COMPACTION_THRESHOLD = 64
+
+interface RawWriteError {
+  readonly index?: number
+  readonly code?: number
+  readonly errmsg?: string
+  readonly err?: { index?: number; code?: number; errmsg?: string }
+}
 
 interface WriteError {
   readonly index: number
@@ -114,13 +122,11 @@ export class EventStore {
     const outcomes: PersistOutcome[] = events.map(() => ({ status: 'stored' }))
     if (events.length === 0) return outcomes
     const storedAt = new Date()
+    const documents = events.map((event) => toDocument(event, storedAt))
     try {
-      await this.models.events.insertMany(
-        events.map((event) => toDocument(event, storedAt)),
-        { ordered: false, lean: true },
-      )
+      await this.models.events.insertMany(documents, { ordered: false, lean: true })
     } catch (error) {
-      const writeErrors = writeErrorsOf(error)
+      const writeErrors = documentErrorsOf(error, documents.length)
       if (!writeErrors) throw error
       for (const writeError of writeErrors) {
         outcomes[writeError.index] =
@@ -158,21 +164,31 @@ export class EventStore {
         { ordered: false },
       )
     }
-    await this.compactLedger(update.executionId)
+    await this.compactSummary(update.executionId)
   }
 
-  private async compactLedger(executionId: string): Promise<void> {
-    const document = await this.models.executions.findById(executionId, { ledger: 1 }).lean()
-    if (!document || document.ledger.pending.length < LEDGER_COMPACTION_THRESHOLD) return
-    const compacted = compactLedger(document.ledger.through, document.ledger.pending)
-    if (!compacted) return
+  /**
+   * Keeps the summary small: folds the ledger's contiguous pending seqs into `through`, and trims
+   * the recent quality scores for stores that ignore `$slice` (FerretDB 1.x).
+   */
+  private async compactSummary(executionId: string): Promise<void> {
+    const document = await this.models.executions
+      .findById(executionId, { ledger: 1, 'quality.recent': 1 })
+      .lean()
+    if (!document) return
+    const recent = document.quality.recent
+    const set: Record<string, unknown> = {}
+    if (document.ledger.pending.length >= LEDGER_COMPACTION_THRESHOLD) {
+      const compacted = compactLedger(document.ledger.through, document.ledger.pending)
+      if (compacted)
+        Object.assign(set, { 'ledger.through': compacted.through, 'ledger.pending': compacted.pending })
+    }
+    if (recent.length > RECENT_QUALITY_SCORES) set['quality.recent'] = recent.slice(-RECENT_QUALITY_SCORES)
+    if (Object.keys(set).length === 0) return
     // Compare-and-set: a concurrent count bumps the version and this compaction is skipped.
     await this.models.executions.updateOne(
       { _id: executionId, 'ledger.version': document.ledger.version },
-      {
-        $set: { 'ledger.through': compacted.through, 'ledger.pending': compacted.pending },
-        $inc: { 'ledger.version': 1 },
-      },
+      { $set: set, $inc: { 'ledger.version': 1 } },
     )
   }
 }
@@ -193,22 +209,25 @@ function toDocument(event: StampedAgentEvent, storedAt: Date): EventDocument {
   return document
 }
 
-function writeErrorsOf(error: unknown): WriteError[] | undefined {
-  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return undefined
-  const raw = (error as { writeErrors: unknown }).writeErrors
-  const list = Array.isArray(raw) ? raw : [raw]
-  return list.map(
-    (entry: {
-      index?: number
-      code?: number
-      errmsg?: string
-      err?: { index?: number; code?: number; errmsg?: string }
-    }) => ({
-      index: entry.index ?? entry.err?.index ?? -1,
-      code: entry.code ?? entry.err?.code ?? -1,
-      errmsg: entry.errmsg ?? entry.err?.errmsg,
-    }),
-  )
+/**
+ * The per-document errors of an unordered insert, when the error accounts for every document:
+ * each one either inserted or refused. Anything else (a network error surfaces as a bulk error with
+ * no write errors) is transient and the whole batch must be retried.
+ */
+function documentErrorsOf(error: unknown, documentCount: number): WriteError[] | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const { writeErrors, result } = error as { writeErrors?: unknown; result?: { insertedCount?: unknown } }
+  const list = (
+    Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []
+  ) as RawWriteError[]
+  const insertedCount = typeof result?.insertedCount === 'number' ? result.insertedCount : undefined
+  if (list.length === 0 || insertedCount === undefined || insertedCount + list.length !== documentCount)
+    return undefined
+  return list.map((entry) => ({
+    index: entry.index ?? entry.err?.index ?? -1,
+    code: entry.code ?? entry.err?.code ?? -1,
+    errmsg: entry.errmsg ?? entry.err?.errmsg,
+  }))
 }
 
 /** Two first upserts of one new execution race on its _id; the loser simply updates. */

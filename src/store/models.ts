@@ -37,6 +37,18 @@ export interface QualityScoreEntry {
   passed?: boolean
 }
 
+/** Quality scores of an execution: exact aggregates over all of them, and the most recent ones. */
+export interface QualitySummary {
+  count: number
+  sum: number
+  min?: number
+  max?: number
+  passed: number
+  failed: number
+  /** The last scores counted (at most 20), in the order they were counted. */
+  recent: QualityScoreEntry[]
+}
+
 export type ExecutionStatus = 'running' | 'completed' | 'failed'
 
 /** The AgentExecutions summary of one execution, kept exact under retries and reordering. */
@@ -52,7 +64,7 @@ export interface ExecutionDocument {
   departments: string[]
   agents: string[]
   tokenUsage: { input: number; output: number; total: number }
-  qualityScores: QualityScoreEntry[]
+  quality: QualitySummary
   eventCount: number
   lastSeq: number
   ledger: ExecutionLedger
@@ -94,17 +106,25 @@ const executionSchema = new Schema<ExecutionDocument>(
     departments: [String],
     agents: [String],
     tokenUsage: { input: Number, output: Number, total: Number },
-    qualityScores: [
-      {
-        _id: false,
-        seq: Number,
-        score: Number,
-        source: String,
-        agentId: String,
-        department: String,
-        passed: Boolean,
-      },
-    ],
+    quality: {
+      count: Number,
+      sum: Number,
+      min: Number,
+      max: Number,
+      passed: Number,
+      failed: Number,
+      recent: [
+        {
+          _id: false,
+          seq: Number,
+          score: Number,
+          source: String,
+          agentId: String,
+          department: String,
+          passed: Boolean,
+        },
+      ],
+    },
     eventCount: { type: Number, required: true },
     lastSeq: { type: Number, required: true },
     ledger: { through: Number, pending: [Number], version: Number },

@@ -26,6 +26,9 @@ export interface ExecutionUpdate {
   readonly perEvent: Contribution[]
 }
 
+/** Quality scores kept in full in the summary; older ones count in the aggregates only. */
+export const RECENT_QUALITY_SCORES = 20
+
 const finalStatus = (status: unknown): ExecutionStatus =>
   status === 'failed' || status === 'error' ? 'failed' : 'completed'
 
@@ -101,7 +104,7 @@ function factsOf(executionId: string, events: readonly StampedAgentEvent[]): Rec
     executionId,
     eventCount: 0,
     tokenUsage: { input: 0, output: 0, total: 0 },
-    qualityScores: [],
+    quality: { count: 0, sum: 0, passed: 0, failed: 0, recent: [] },
     ledger: { through: 0, pending: [], version: 0 },
     createdAt: new Date(),
   }
@@ -151,9 +154,8 @@ export function uncountedFilter(executionId: string, contribution: Contribution)
 
 /** Counts a contribution and records its seqs in the ledger, in one atomic update. */
 export function countUpdate(contribution: Contribution): Record<string, unknown> {
-  const push: Record<string, unknown> = { 'ledger.pending': { $each: contribution.seqs } }
-  if (contribution.qualityScores.length > 0) push.qualityScores = { $each: contribution.qualityScores }
-  return {
+  const scores = contribution.qualityScores
+  const update: Record<string, Record<string, unknown>> = {
     $inc: {
       eventCount: contribution.eventCount,
       'tokenUsage.input': contribution.tokenUsage.input,
@@ -161,8 +163,20 @@ export function countUpdate(contribution: Contribution): Record<string, unknown>
       'tokenUsage.total': contribution.tokenUsage.total,
       'ledger.version': 1,
     },
-    $push: push,
+    $push: { 'ledger.pending': { $each: contribution.seqs } },
   }
+  if (scores.length > 0) {
+    Object.assign(update.$inc ?? {}, {
+      'quality.count': scores.length,
+      'quality.sum': scores.reduce((sum, entry) => sum + entry.score, 0),
+      'quality.passed': scores.filter((entry) => entry.passed === true).length,
+      'quality.failed': scores.filter((entry) => entry.passed === false).length,
+    })
+    Object.assign(update.$push ?? {}, { 'quality.recent': { $each: scores, $slice: -RECENT_QUALITY_SCORES } })
+    update.$min = { 'quality.min': Math.min(...scores.map((entry) => entry.score)) }
+    update.$max = { 'quality.max': Math.max(...scores.map((entry) => entry.score)) }
+  }
+  return update
 }
 
 /**

@@ -1,0 +1,38 @@
+import { loadConfig } from '../config.js'
+import { getLogger } from '../logger.js'
+import { loadWebConfig } from './web-config.js'
+import { startWebSocketServer } from './web-node.js'
+
+/** The Procfile `web` process: one web node, configured from the environment. */
+const config = loadConfig()
+const log = getLogger('web-main')
+const node = await startWebSocketServer({
+  ...loadWebConfig(),
+  redisUrl: config.redisUrl,
+  mongoUri: config.mongodbUri,
+  keyPrefix: config.redisKeyPrefix,
+})
+log.info({ port: node.port }, `web node listening on port ${node.port}`)
+process.send?.({ type: 'ready', port: node.port })
+
+/** Past this, a node that cannot close cleanly exits anyway so that the platform can replace it. */
+const HARD_STOP_MS = 15_000
+let stopping = false
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'stopping: closing clients, then Redis and the store')
+    const hardStop = setTimeout(() => process.exit(1), HARD_STOP_MS).unref()
+    void node.close().then(
+      () => {
+        clearTimeout(hardStop)
+        process.exit(0)
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'close failed')
+        process.exit(1)
+      },
+    )
+  })
+}

@@ -1,0 +1,180 @@
+import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
+import { conversationRoom, executionRoom } from '../redis/keys.js'
+import type { SubscriptionTarget } from './protocol.js'
+
+/** One event on its way to the subscribers of a node; its raw-protocol frame is serialized once for all. */
+export class OutgoingEvent {
+  #rawFrame: string | undefined
+
+  constructor(readonly event: StampedAgentEvent) {}
+
+  /** `{"type":"event","event":{...}}`, the raw WebSocket frame of the event. */
+  get rawFrame(): string {
+    this.#rawFrame ??= JSON.stringify({ type: 'event', event: this.event })
+    return this.#rawFrame
+  }
+}
+
+/** How a subscriber's protocol reaches its client. */
+export interface EventSink {
+  /** Sends one event; returns the bytes queued on our side that the client has not taken yet. */
+  send(outgoing: OutgoingEvent): number
+  /** Disconnects the client, telling it that it was too slow (it resumes with `since`). */
+  dropAsSlowConsumer(): void
+}
+
+/** The room index a subscriber keeps itself listed in (the node's SubscriptionRegistry). */
+export interface RoomMembership {
+  join(room: string, subscriber: Subscriber): void
+  leave(room: string, subscriber: Subscriber): void
+}
+
+export interface SubscriberLimits {
+  /** Past this many bytes queued for the client, it is dropped as a slow consumer. */
+  readonly bufferLimitBytes: number
+  /** Past this many live events held for one execution during its replay, likewise. */
+  readonly maxHeldEvents: number
+}
+
+type TypeFilter = ReadonlySet<AgentEventType> | undefined
+
+/**
+ * The delivery state of one client connection, whatever its protocol: its subscriptions and type
+ * filters, the last seq delivered per subscribed execution (so that nothing is delivered twice), and
+ * the live events held while an execution's history is being replayed.
+ */
+export class Subscriber {
+  private readonly executions = new Map<string, TypeFilter>()
+  private readonly conversations = new Map<string, TypeFilter>()
+  private readonly cursors = new Map<string, number>()
+  private readonly held = new Map<string, OutgoingEvent[]>()
+  private requests: Promise<unknown> = Promise.resolve()
+  #closed = false
+
+  constructor(
+    private readonly sink: EventSink,
+    private readonly rooms: RoomMembership,
+    private readonly limits: SubscriberLimits,
+  ) {}
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  get subscriptionCount(): number {
+    return this.executions.size + this.conversations.size
+  }
+
+  isSubscribed(target: SubscriptionTarget): boolean {
+    return target.kind === 'execution'
+      ? this.executions.has(target.executionId)
+      : this.conversations.has(target.conversationId)
+  }
+
+  /** The last seq delivered (or replayed past) in a subscribed execution. */
+  cursorOf(executionId: string): number | undefined {
+    return this.cursors.get(executionId)
+  }
+
+  /**
+   * Runs request handlers one at a time in arrival order, so that replies leave in request order
+   * and a replay never overlaps another change of the same subscriptions.
+   */
+  serially<T>(task: () => Promise<T> | T): Promise<T> {
+    const result = this.requests.then(task)
+    this.requests = result.catch(() => undefined)
+    return result
+  }
+
+  /**
+   * Subscribes to an execution and holds its live events (instead of sending them) until
+   * {@link completeReplay}: registered before the history is read, so that no event falls between.
+   */
+  holdExecution(executionId: string, types: TypeFilter): void {
+    if (this.#closed) return
+    this.executions.set(executionId, types)
+    this.held.set(executionId, [])
+    this.rooms.join(executionRoom(executionId), this)
+  }
+
+  /**
+   * Sends the replayed events, then the held live ones that follow `cursor` (the last seq the replay
+   * covered), in seq order, and goes live.
+   */
+  completeReplay(executionId: string, replayed: readonly StampedAgentEvent[], cursor: number): void {
+    const held = this.held.get(executionId) ?? []
+    this.held.delete(executionId)
+    if (this.#closed) return
+    this.cursors.set(executionId, cursor)
+    for (const event of replayed) this.deliver(new OutgoingEvent(event))
+    for (const outgoing of held) this.offer(outgoing)
+  }
+
+  subscribeConversation(conversationId: string, types: TypeFilter): void {
+    if (this.#closed) return
+    this.conversations.set(conversationId, types)
+    this.rooms.join(conversationRoom(conversationId), this)
+  }
+
+  unsubscribe(target: SubscriptionTarget): void {
+    if (target.kind === 'execution') {
+      const { executionId } = target
+      this.executions.delete(executionId)
+      this.cursors.delete(executionId)
+      this.held.delete(executionId)
+      this.rooms.leave(executionRoom(executionId), this)
+    } else {
+      this.conversations.delete(target.conversationId)
+      this.rooms.leave(conversationRoom(target.conversationId), this)
+    }
+  }
+
+  /** A live event of one of this subscriber's rooms: filtered, deduplicated, held or sent. */
+  offer(outgoing: OutgoingEvent): void {
+    if (this.#closed) return
+    const { event } = outgoing
+    if (!this.wants(event)) return
+    const held = this.held.get(event.executionId)
+    if (held) {
+      if (held.length >= this.limits.maxHeldEvents) this.dropAsSlowConsumer()
+      else held.push(outgoing)
+      return
+    }
+    if (this.executions.has(event.executionId)) {
+      if (event.seq <= (this.cursors.get(event.executionId) ?? 0)) return
+      this.cursors.set(event.executionId, event.seq)
+    }
+    this.deliver(outgoing)
+  }
+
+  /** Forgets every subscription; the connection is gone. Idempotent. */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    for (const executionId of [...this.executions.keys()]) this.unsubscribe({ kind: 'execution', executionId })
+    for (const conversationId of [...this.conversations.keys()]) {
+      this.unsubscribe({ kind: 'conversation', conversationId })
+    }
+  }
+
+  private wants(event: StampedAgentEvent): boolean {
+    const accepts = (filter: TypeFilter): boolean => filter === undefined || filter.has(event.type)
+    if (this.executions.has(event.executionId) && accepts(this.executions.get(event.executionId))) return true
+    const { conversationId } = event
+    return (
+      conversationId !== undefined &&
+      this.conversations.has(conversationId) &&
+      accepts(this.conversations.get(conversationId))
+    )
+  }
+
+  private deliver(outgoing: OutgoingEvent): void {
+    if (this.#closed) return
+    if (this.sink.send(outgoing) > this.limits.bufferLimitBytes) this.dropAsSlowConsumer()
+  }
+
+  private dropAsSlowConsumer(): void {
+    this.close()
+    this.sink.dropAsSlowConsumer()
+  }
+}

@@ -1,0 +1,67 @@
+import type { StampedAgentEvent } from '../events/schemas.js'
+import { getLogger } from '../logger.js'
+import { OutgoingEvent, Subscriber, type EventSink, type RoomMembership, type SubscriberLimits } from './subscriber.js'
+
+const log = getLogger('subscription-registry')
+
+/**
+ * The subscribers of one web node, Socket.IO and raw WebSocket alike, indexed by room
+ * (`execution:<id>`, `conversation:<id>`). The delivery adapter hands it every emitted event; it
+ * offers the event once to each subscriber of any of the event's rooms.
+ *
+ * @example
+ * const registry = new SubscriptionRegistry({ bufferLimitBytes: 1 << 20, maxHeldEvents: 10_000 })
+ * const subscriber = registry.connect(sink)
+ * registry.dispatch(event, ['execution:exec-1'])
+ */
+export class SubscriptionRegistry implements RoomMembership {
+  private readonly rooms = new Map<string, Set<Subscriber>>()
+
+  constructor(private readonly limits: SubscriberLimits) {}
+
+  /** A new subscriber for one client connection; `close()` it when the connection ends. */
+  connect(sink: EventSink): Subscriber {
+    return new Subscriber(sink, this, this.limits)
+  }
+
+  /** Whether any subscriber of this node listens to the room. */
+  hasRoom(room: string): boolean {
+    return this.rooms.has(room)
+  }
+
+  /** Number of subscribers listening to the room. */
+  subscriberCount(room: string): number {
+    return this.rooms.get(room)?.size ?? 0
+  }
+
+  join(room: string, subscriber: Subscriber): void {
+    const members = this.rooms.get(room) ?? new Set()
+    members.add(subscriber)
+    this.rooms.set(room, members)
+  }
+
+  leave(room: string, subscriber: Subscriber): void {
+    const members = this.rooms.get(room)
+    if (!members) return
+    members.delete(subscriber)
+    if (members.size === 0) this.rooms.delete(room)
+  }
+
+  /** Offers an event to the subscribers of its rooms, each once even when it listens to several. */
+  dispatch(event: StampedAgentEvent, rooms: readonly string[]): void {
+    const targets = new Set<Subscriber>()
+    for (const room of rooms) {
+      for (const subscriber of this.rooms.get(room) ?? []) targets.add(subscriber)
+    }
+    if (targets.size === 0) return
+    const outgoing = new OutgoingEvent(event)
+    for (const subscriber of targets) {
+      try {
+        subscriber.offer(outgoing)
+      } catch (error) {
+        // One broken connection must not keep the event from the others.
+        log.warn({ err: error, executionId: event.executionId, seq: event.seq }, 'delivery failed')
+      }
+    }
+  }
+}

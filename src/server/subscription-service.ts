@@ -1,0 +1,96 @@
+import { getLogger } from '../logger.js'
+import type { HistoryReader } from './history-reader.js'
+import {
+  wireError,
+  type Outcome,
+  type SubscribeRequest,
+  type Subscribed,
+  type SubscriptionTarget,
+  type Unsubscribed,
+} from './protocol.js'
+import type { Subscriber } from './subscriber.js'
+
+export interface SubscriptionServiceOptions {
+  /** Subscriptions (executions and conversations) one connection may hold at once. */
+  readonly maxSubscriptionsPerConnection: number
+}
+
+const log = getLogger('subscription-service')
+
+/**
+ * The semantics of `subscribe` and `unsubscribe`, shared by both wire protocols. A subscription to an
+ * execution replays its history after `since` and then goes live with no gap and no duplicate: the
+ * subscriber is registered (holding live events) before the history is read, the reply and the
+ * replayed events are sent, and only then the held live events that follow the replay.
+ */
+export class SubscriptionService {
+  private closing = false
+
+  constructor(
+    private readonly history: HistoryReader,
+    private readonly options: SubscriptionServiceOptions,
+  ) {}
+
+  /**
+   * Subscribes; `respond` receives the outcome just before the replayed events are sent, in the same
+   * tick, so that a client sees the reply, then the replay, then live events.
+   */
+  async subscribe(
+    subscriber: Subscriber,
+    request: SubscribeRequest,
+    respond: (outcome: Outcome<Subscribed>) => void,
+  ): Promise<void> {
+    if (this.closing) return respond({ ok: false, error: wireError('closed') })
+    const limit = this.options.maxSubscriptionsPerConnection
+    if (!subscriber.isSubscribed(request) && subscriber.subscriptionCount >= limit) {
+      return respond({
+        ok: false,
+        error: wireError('too_many_subscriptions', `A connection may hold at most ${limit} subscriptions`),
+      })
+    }
+    const types = request.types ? new Set(request.types) : undefined
+    if (request.kind === 'conversation') {
+      subscriber.subscribeConversation(request.conversationId, types)
+      return respond({ ok: true, value: { conversationId: request.conversationId, replayed: 0 } })
+    }
+
+    const { executionId } = request
+    const afterSeq = request.since ?? subscriber.cursorOf(executionId) ?? 0
+    subscriber.holdExecution(executionId, types)
+    let history
+    try {
+      history = await this.history.read(executionId, afterSeq)
+    } catch (error) {
+      log.warn({ err: error, executionId }, 'history read failed')
+      subscriber.unsubscribe(request)
+      return respond({ ok: false, error: wireError('history_unavailable') })
+    }
+    if (subscriber.closed) return
+    const replayed = types ? history.events.filter((event) => types.has(event.type)) : history.events
+    const { lastSeq, missing } = history
+    respond({
+      ok: true,
+      value: missing
+        ? { executionId, replayed: replayed.length, lastSeq, missing }
+        : { executionId, replayed: replayed.length, lastSeq },
+    })
+    subscriber.completeReplay(executionId, replayed, Math.max(afterSeq, lastSeq))
+  }
+
+  /** Ends a subscription; succeeds also when there was none. */
+  unsubscribe(subscriber: Subscriber, target: SubscriptionTarget): Outcome<Unsubscribed> {
+    subscriber.unsubscribe(target)
+    return {
+      ok: true,
+      value:
+        target.kind === 'execution'
+          ? { executionId: target.executionId }
+          : { conversationId: target.conversationId },
+    }
+  }
+
+  /** New subscriptions are refused with `closed` from now on. */
+  close(): void {
+    this.closing = true
+  }
+}

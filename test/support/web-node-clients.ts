@@ -1,0 +1,166 @@
+import { io as connectSocketIo, type Socket } from 'socket.io-client'
+import { WebSocket, type RawData } from 'ws'
+import type { StampedAgentEvent } from '../../src/events/schemas.js'
+import type { WireError } from '../../src/server/protocol.js'
+
+/** The two wire protocols of a web node; behaviour suites run once per protocol. */
+export type Protocol = 'socket.io' | 'raw'
+export const PROTOCOLS: readonly Protocol[] = ['socket.io', 'raw']
+
+/** A reply, in the Socket.IO ack shape for both protocols (raw `subscribed` → `{ ok: true, ... }`). */
+export type Reply =
+  | ({ ok: true } & Record<string, unknown>)
+  | { ok: false; error: { code: string; message: string } }
+
+/** How the server ended the connection. */
+export interface Disconnection {
+  /** Raw close code, or undefined for Socket.IO. */
+  readonly code?: number
+  readonly reason: string
+}
+
+/** A test client of either protocol, recording every event it receives. */
+export interface TestClient {
+  readonly protocol: Protocol
+  /** Events received, in arrival order. */
+  readonly events: StampedAgentEvent[]
+  /** Errors the server sent outside of a reply (Socket.IO `error` event, unsolicited raw `error`). */
+  readonly errors: WireError[]
+  /** Sends `subscribe` with any payload (valid or not) and resolves with the reply. */
+  subscribe(payload: unknown): Promise<Reply>
+  unsubscribe(payload: unknown): Promise<Reply>
+  /** Resolves with the events once at least `count` have arrived; rejects after `timeoutMs` (15 s). */
+  waitForEvents(count: number, timeoutMs?: number): Promise<StampedAgentEvent[]>
+  /** Resolves when the server disconnects the client. */
+  readonly disconnected: Promise<Disconnection>
+  close(): Promise<void>
+}
+
+/** A raw WebSocket test client, which can also send frames that are not requests. */
+export interface RawTestClient extends TestClient {
+  readonly ws: WebSocket
+  /** Sends one frame as is and resolves with the next non-event message. */
+  request(frame: string | Buffer): Promise<Record<string, unknown>>
+}
+
+const DEFAULT_WAIT_MS = 15_000
+
+/** Connects a client of `protocol` to a node at `url` (`http://host:port`). */
+export function connectClient(protocol: Protocol, url: string): Promise<TestClient> {
+  return protocol === 'socket.io' ? connectSocketIoClient(url) : connectRawClient(url)
+}
+
+/** Tracks received events and the waiters on their count. */
+class EventLog {
+  readonly events: StampedAgentEvent[] = []
+  private readonly waiters = new Set<() => void>()
+
+  push(event: StampedAgentEvent): void {
+    this.events.push(event)
+    for (const check of this.waiters) check()
+  }
+
+  waitFor(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<StampedAgentEvent[]> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (this.events.length < count) return
+        this.waiters.delete(check)
+        clearTimeout(timer)
+        resolve(this.events)
+      }
+      const timer = setTimeout(() => {
+        this.waiters.delete(check)
+        const last = this.events.at(-1)?.seq
+        reject(new Error(`received ${this.events.length} of ${count} events within ${timeoutMs} ms (last seq ${last})`))
+      }, timeoutMs)
+      this.waiters.add(check)
+      check()
+    })
+  }
+}
+
+async function connectSocketIoClient(url: string): Promise<TestClient> {
+  const socket: Socket = connectSocketIo(url, { transports: ['websocket'], reconnection: false, forceNew: true })
+  const log = new EventLog()
+  const errors: WireError[] = []
+  socket.on('event', (event: StampedAgentEvent) => log.push(event))
+  socket.on('error', (error: WireError) => errors.push(error))
+  const disconnected = new Promise<Disconnection>((resolve) => {
+    socket.on('disconnect', (reason) => resolve({ reason }))
+  })
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve)
+    socket.once('connect_error', reject)
+  })
+  const ask = async (name: string, payload: unknown): Promise<Reply> =>
+    (await socket.timeout(DEFAULT_WAIT_MS).emitWithAck(name, payload)) as Reply
+  return {
+    protocol: 'socket.io',
+    events: log.events,
+    errors,
+    subscribe: (payload) => ask('subscribe', payload),
+    unsubscribe: (payload) => ask('unsubscribe', payload),
+    waitForEvents: (count, timeoutMs) => log.waitFor(count, timeoutMs),
+    disconnected,
+    async close() {
+      socket.disconnect()
+    },
+  }
+}
+
+/** Connects a raw WebSocket client to `ws://host:port/<path>`. */
+export async function connectRawClient(url: string, path = '/events'): Promise<RawTestClient> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${path}`)
+  const log = new EventLog()
+  const errors: WireError[] = []
+  const pending: ((message: Record<string, unknown>) => void)[] = []
+  ws.on('message', (data: RawData) => {
+    const message = JSON.parse(String(data)) as Record<string, unknown>
+    if (message.type === 'event') return log.push(message.event as StampedAgentEvent)
+    const next = pending.shift()
+    if (next) next(message)
+    else if (message.type === 'error') errors.push(message.error as WireError)
+  })
+  const disconnected = new Promise<Disconnection>((resolve) => {
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))
+  })
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', resolve)
+    ws.once('error', reject)
+  })
+  const request = (frame: string | Buffer): Promise<Record<string, unknown>> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply to ${String(frame).slice(0, 80)}`)), DEFAULT_WAIT_MS)
+      pending.push((message) => {
+        clearTimeout(timer)
+        resolve(message)
+      })
+      ws.send(frame, { binary: Buffer.isBuffer(frame) })
+    })
+  const ask = async (type: string, payload: unknown): Promise<Reply> => {
+    const fields = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload : { payload }
+    return toReply(await request(JSON.stringify({ type, ...fields })))
+  }
+  return {
+    protocol: 'raw',
+    ws,
+    events: log.events,
+    errors,
+    request,
+    subscribe: (payload) => ask('subscribe', payload),
+    unsubscribe: (payload) => ask('unsubscribe', payload),
+    waitForEvents: (count, timeoutMs) => log.waitFor(count, timeoutMs),
+    disconnected,
+    async close() {
+      if (ws.readyState === ws.CLOSED) return
+      ws.close()
+      await disconnected
+    },
+  }
+}
+
+function toReply(message: Record<string, unknown>): Reply {
+  const { type, ...rest } = message
+  if (type === 'error') return { ok: false, error: rest.error as { code: string; message: string } }
+  return { ok: true, ...rest }
+}
