@@ -25,7 +25,7 @@ const environmentSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: integer(2_000, 100),
   PERSIST_ATTEMPTS: integer(8, 1),
   PERSIST_BACKOFF_MS: integer(500, 1),
-  WORKER_CONCURRENCY: integer(200, 1),
+  WORKER_CONCURRENCY: integer(500, 1),
   WORKER_BATCH_SIZE: integer(500, 1),
   WORKER_BATCH_LINGER_MS: integer(5, 0),
   WORKER_LOCK_DURATION_MS: integer(30_000, 1_000),

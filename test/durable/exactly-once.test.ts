@@ -4,7 +4,13 @@ import type { EmitResult } from '../../src/emitter/event-emitter-core.js'
 import { EventStore } from '../../src/store/event-store.js'
 import { tapAdapterChannel, type AdapterTap } from '../support/adapter-tap.js'
 import { startTsProcess, type NodeProcess } from '../support/child-process.js'
-import { durableNames, emitterOptions, processEnv, startInProcessWorker, uniqueName } from '../support/durable-stack.js'
+import {
+  durableNames,
+  emitterOptions,
+  processEnv,
+  startInProcessWorker,
+  uniqueName,
+} from '../support/durable-stack.js'
 import { eventually } from '../support/eventually.js'
 
 const cleanups: (() => Promise<unknown>)[] = []
@@ -38,11 +44,20 @@ describe('one producer', () => {
     const results: EmitResult[] = []
     for (let start = 0; start < total; start += 1000) {
       const burst = Array.from({ length: 1000 }, (_, offset) =>
-        emitter.emitAgentComplete(executionId, `agent-${offset % 7}`, 'Agent', `dept-${offset % 3}`, 'done', 80, 10, {
-          input: 1,
-          output: 2,
-          total: 3,
-        }),
+        emitter.emitAgentComplete(
+          executionId,
+          `agent-${offset % 7}`,
+          'Agent',
+          `dept-${offset % 3}`,
+          'done',
+          80,
+          10,
+          {
+            input: 1,
+            output: 2,
+            total: 3,
+          },
+        ),
       )
       results.push(...(await Promise.all(burst)))
     }
@@ -116,7 +131,9 @@ describe('four producer processes into one execution', () => {
 
     const total = 4 * perProducer
     expect(await storedSeqs(store, executionId, total)).toEqual(oneTo(total))
-    await eventually(() => tap.events.filter((event) => event.executionId === executionId).length >= total || undefined)
+    await eventually(
+      () => tap.events.filter((event) => event.executionId === executionId).length >= total || undefined,
+    )
     const published = tap.events.filter((event) => event.executionId === executionId)
     expect(seqsOf(published)).toEqual(oneTo(total))
     expect(new Set(published.map((event) => event.id)).size).toBe(total)

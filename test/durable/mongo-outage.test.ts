@@ -34,7 +34,9 @@ describe('MongoDB stopped for 10 s while events flow', () => {
     const names = { ...durableNames(inject('redisUrl'), mongo.url), mongoUri: databaseUrl(mongo.url) }
     const { store, close } = await startInProcessWorker(names, {}, { serverSelectionTimeoutMS: 1000 })
     cleanups.push(close)
-    const emitter = new AgentEventEmitter(emitterOptions(names, { persistAttempts: 10, persistBackoffMs: 250 }))
+    const emitter = new AgentEventEmitter(
+      emitterOptions(names, { persistAttempts: 10, persistBackoffMs: 250 }),
+    )
     cleanups.push(() => emitter.close())
     await emitter.initialize()
     const executionId = uniqueName('exec')
@@ -43,7 +45,9 @@ describe('MongoDB stopped for 10 s while events flow', () => {
     const emitFor = async (ms: number): Promise<void> => {
       const until = Date.now() + ms
       while (Date.now() < until) {
-        await Promise.all(Array.from({ length: 20 }, () => emitter.emitAgentThinking(executionId, 'a', `step ${++emitted}`)))
+        await Promise.all(
+          Array.from({ length: 20 }, () => emitter.emitAgentThinking(executionId, 'a', `step ${++emitted}`)),
+        )
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
     }
@@ -87,7 +91,9 @@ describe('dead letters', () => {
     await eventually(async () => (await countDeadLetters(queue)) === 10 || undefined, { timeoutMs: 30_000 })
     const deadLetters = await listDeadLetters(queue)
     expect(deadLetters.map((letter) => letter.seq).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(oneTo(10))
-    expect(deadLetters.every((letter) => letter.attemptsMade === 2 && letter.executionId === executionId)).toBe(true)
+    expect(
+      deadLetters.every((letter) => letter.attemptsMade === 2 && letter.executionId === executionId),
+    ).toBe(true)
 
     await mongo.start()
     const cli = (...args: string[]) =>
@@ -113,7 +119,10 @@ describe('dead letters', () => {
     cleanups.push(() => emitter.close())
     await emitter.initialize()
     await Promise.all(Array.from({ length: 5 }, (_, i) => emitter.emitDepartmentStart(executionId, `d${i}`)))
-    await queue.add(PERSIST_JOB_NAME, { type: 'agent-start', executionId } as never, { jobId: 'evt_poison', attempts: 5 })
+    await queue.add(PERSIST_JOB_NAME, { type: 'agent-start', executionId } as never, {
+      jobId: 'evt_poison',
+      attempts: 5,
+    })
     expect(await emitter.flush()).toBe(true)
 
     const { store, close } = await startInProcessWorker(names)

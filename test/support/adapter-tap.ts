@@ -18,7 +18,11 @@ export async function tapAdapterChannel(redisUrl: string): Promise<AdapterTap> {
   const events: StampedAgentEvent[] = []
   const rooms: string[][] = []
   subscriber.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => {
-    const [, packet, options] = decode(message) as [string, { data: [string, StampedAgentEvent] }, { rooms: string[] }]
+    const [, packet, options] = decode(message) as [
+      string,
+      { data: [string, StampedAgentEvent] },
+      { rooms: string[] },
+    ]
     events.push(packet.data[1])
     rooms.push(options.rooms)
   })

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { parseConfig, type Config } from '../../src/config.js'
@@ -6,16 +5,9 @@ import type { EmitterOptions } from '../../src/emitter/emitter-options.js'
 import type { PersistJobData } from '../../src/queue/persistence-queue.js'
 import { EventStore } from '../../src/store/event-store.js'
 import { PersistenceWorker } from '../../workers/persistence-worker.js'
+import { databaseUrl, uniqueName } from './names.js'
 
-/** A name no other test uses: tests share servers, never keys, queues or databases. */
-export const uniqueName = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`
-
-/** The URL of a database of its own on the server of `mongoUrl` (which may name a database already). */
-export function databaseUrl(mongoUrl: string, database = uniqueName('test').replace('-', '_')): string {
-  const url = new URL(mongoUrl)
-  url.pathname = `/${database}`
-  return url.toString()
-}
+export { databaseUrl, uniqueName } from './names.js'
 
 /** Names that isolate one test's emitter, queue and workers from every other test's. */
 export interface DurableNames {
@@ -34,7 +26,10 @@ export function durableNames(redisUrl: string, mongoUrl: string): DurableNames {
   }
 }
 
-export function emitterOptions(names: DurableNames, overrides: Partial<EmitterOptions> = {}): Partial<EmitterOptions> {
+export function emitterOptions(
+  names: DurableNames,
+  overrides: Partial<EmitterOptions> = {},
+): Partial<EmitterOptions> {
   return { redisUrl: names.redisUrl, queueName: names.queueName, keyPrefix: names.keyPrefix, ...overrides }
 }
 
