@@ -106,3 +106,9 @@ export function loadConfig(): Config {
   processConfig ??= parseConfig(process.env)
   return processConfig
 }
+
+/** The service URLs the environment names explicitly (the local stack starts servers for the others). */
+export function explicitServiceUrls(): { redisUrl?: string; mongodbUri?: string } {
+  const { REDIS_URL: redisUrl, MONGODB_URI: mongodbUri } = process.env
+  return { ...(redisUrl ? { redisUrl } : {}), ...(mongodbUri ? { mongodbUri } : {}) }
+}

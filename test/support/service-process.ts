@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -24,8 +24,17 @@ export interface ServiceHandle {
   pause(): void
   /** SIGCONT after {@link pause}. */
   resume(): void
-  /** Stops the server for good and removes its data dir. Idempotent. */
+  /** Stops the server for good and removes its data dir (unless it was placed). Idempotent. */
   dispose(): Promise<void>
+}
+
+/**
+ * Where a long-lived server lives (the local stack of `npm start`): a fixed port and a data dir that
+ * is kept across runs. Without it, a server gets a free port and a temp dir removed on dispose.
+ */
+export interface ServicePlacement {
+  readonly port: number
+  readonly dataDir: string
 }
 
 /** How to run and probe one kind of server. */
@@ -51,10 +60,16 @@ const PORT_ATTEMPTS = 3
  * const redis = await startService(redisSpec)
  * try { ... } finally { await redis.dispose() }
  */
-export async function startService(spec: ServiceSpec): Promise<ServiceHandle> {
+export async function startService(spec: ServiceSpec, placement?: ServicePlacement): Promise<ServiceHandle> {
+  if (placement) {
+    await mkdir(placement.dataDir, { recursive: true })
+    const service = new ServiceProcess(spec, placement.port, placement.dataDir, false)
+    await service.start()
+    return service
+  }
   const dataDir = await mkdtemp(join(tmpdir(), `agent-events-${spec.name}-`))
   for (let attempt = 1; ; attempt++) {
-    const service = new ServiceProcess(spec, await freePort(), dataDir)
+    const service = new ServiceProcess(spec, await freePort(), dataDir, true)
     try {
       await service.start()
       return service
@@ -78,6 +93,7 @@ class ServiceProcess implements ServiceHandle {
   readonly #spec: ServiceSpec
   readonly #output = new OutputTail(64 * 1024)
   readonly #forgetAtExit: () => void
+  readonly #ownsDataDir: boolean
   #child: ChildProcess | undefined
   #exited: Promise<void> = Promise.resolve()
   #lastExit = ''
@@ -85,15 +101,19 @@ class ServiceProcess implements ServiceHandle {
   #stopping: Promise<void> | undefined
   #disposing: Promise<void> | undefined
 
-  constructor(spec: ServiceSpec, port: number, dataDir: string) {
+  constructor(spec: ServiceSpec, port: number, dataDir: string, ownsDataDir: boolean) {
     this.#spec = spec
     this.port = port
     this.dataDir = dataDir
     this.url = spec.url(port)
-    this.#forgetAtExit = atExit(() => {
-      this.#child?.kill('SIGKILL')
-      rmSync(dataDir, { recursive: true, force: true })
-    })
+    this.#ownsDataDir = ownsDataDir
+    // A placed server (the local stack) is stopped by its owner, in order, never by a signal handler.
+    this.#forgetAtExit = ownsDataDir
+      ? atExit(() => {
+          this.#child?.kill('SIGKILL')
+          rmSync(dataDir, { recursive: true, force: true })
+        })
+      : () => undefined
   }
 
   output(): string {
@@ -137,7 +157,7 @@ class ServiceProcess implements ServiceHandle {
   dispose(): Promise<void> {
     this.#disposing ??= (async () => {
       await this.stop()
-      await rm(this.dataDir, { recursive: true, force: true })
+      if (this.#ownsDataDir) await rm(this.dataDir, { recursive: true, force: true })
       this.#forgetAtExit()
     })()
     return this.#disposing
@@ -145,7 +165,9 @@ class ServiceProcess implements ServiceHandle {
 
   #spawn(): ChildProcess {
     const args = this.#spec.args(this.port, this.dataDir)
-    const child = spawn(this.#spec.command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    // Its own process group: a Ctrl-C meant for the parent (npm start) must not stop the server
+    // before the processes that use it.
+    const child = spawn(this.#spec.command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     this.#child = child
     this.#paused = false
     this.#stopping = undefined

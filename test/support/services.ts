@@ -3,9 +3,9 @@ import { connect } from 'node:net'
 import { delimiter, join } from 'node:path'
 import { MongoClient } from 'mongodb'
 import { repoRoot } from './repo-root.js'
-import { startService, type ServiceHandle } from './service-process.js'
+import { startService, type ServiceHandle, type ServicePlacement } from './service-process.js'
 
-export type { ServiceHandle } from './service-process.js'
+export type { ServiceHandle, ServicePlacement } from './service-process.js'
 
 export interface RedisServerOptions {
   /**
@@ -13,6 +13,8 @@ export interface RedisServerOptions {
    * @default false
    */
   appendOnly?: boolean
+  /** A fixed port and a kept data dir instead of a free port and a temp dir. */
+  placement?: ServicePlacement
 }
 
 /**
@@ -32,28 +34,31 @@ export function startRedisServer(opts: RedisServerOptions = {}): Promise<Service
   if (command === undefined) {
     return Promise.reject(new Error('redis-server is not on PATH: run `npm run setup` to install it'))
   }
-  return startService({
-    name: 'redis-server',
-    command,
-    args: (port, dataDir) => [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--dir',
-      dataDir,
-      '--appendonly',
-      opts.appendOnly === true ? 'yes' : 'no',
-      '--maxmemory-policy',
-      'noeviction',
-      '--protected-mode',
-      'no',
-    ],
-    url: (port) => `redis://127.0.0.1:${port}`,
-    isReady: redisAnswersPing,
-  })
+  return startService(
+    {
+      name: 'redis-server',
+      command,
+      args: (port, dataDir) => [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--dir',
+        dataDir,
+        '--appendonly',
+        opts.appendOnly === true ? 'yes' : 'no',
+        '--maxmemory-policy',
+        'noeviction',
+        '--protected-mode',
+        'no',
+      ],
+      url: (port) => `redis://127.0.0.1:${port}`,
+      isReady: redisAnswersPing,
+    },
+    opts.placement,
+  )
 }
 
 /**
@@ -68,7 +73,7 @@ export function startRedisServer(opts: RedisServerOptions = {}): Promise<Service
  *   await mongo.dispose()
  * }
  */
-export function startMongoServer(): Promise<ServiceHandle> {
+export function startMongoServer(placement?: ServicePlacement): Promise<ServiceHandle> {
   const binary = mongoServerBinary()
   if (binary === undefined) {
     return Promise.reject(
@@ -78,16 +83,19 @@ export function startMongoServer(): Promise<ServiceHandle> {
       ),
     )
   }
-  return startService({
-    name: binary.kind,
-    command: binary.command,
-    args: (port, dataDir) =>
-      binary.kind === 'mongod'
-        ? ['--port', String(port), '--bind_ip', '127.0.0.1', '--dbpath', dataDir, '--quiet']
-        : ['--listen', `127.0.0.1:${port}`, '--data', dataDir],
-    url: (port) => `mongodb://127.0.0.1:${port}`,
-    isReady: mongoAnswersPing,
-  })
+  return startService(
+    {
+      name: binary.kind,
+      command: binary.command,
+      args: (port, dataDir) =>
+        binary.kind === 'mongod'
+          ? ['--port', String(port), '--bind_ip', '127.0.0.1', '--dbpath', dataDir, '--quiet']
+          : ['--listen', `127.0.0.1:${port}`, '--data', dataDir],
+      url: (port) => `mongodb://127.0.0.1:${port}`,
+      isReady: mongoAnswersPing,
+    },
+    placement,
+  )
 }
 
 /**
