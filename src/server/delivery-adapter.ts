@@ -107,8 +107,8 @@ function emittedEvent(decoded: unknown): { event: StampedAgentEvent; rooms: stri
   if (!Array.isArray(data) || data[0] !== SOCKET_EVENT_NAME) return undefined
   const event: unknown = data[1]
   const rooms = isRecord(options) ? options.rooms : undefined
-  if (!isRecord(event) || typeof event.executionId !== 'string' || typeof event.seq !== 'number') return undefined
-  if (!Array.isArray(rooms) || !rooms.every((room) => typeof room === 'string')) return undefined
+  const stamped = isRecord(event) && typeof event.executionId === 'string' && typeof event.seq === 'number'
+  if (!stamped || !Array.isArray(rooms) || !rooms.every((room) => typeof room === 'string')) return undefined
   return { event: event as unknown as StampedAgentEvent, rooms: rooms as string[] }
 }
 

@@ -83,7 +83,7 @@ export class HistoryReader {
     }
     // Still a hole at cursor + 1: deliver what lies beyond it too, and name what is missing.
     const beyond: StampedAgentEvent[] = []
-    for (let after = cursor; after < upTo; ) {
+    for (let after = cursor; after < upTo;) {
       const page = await readPage(store, executionId, after, upTo)
       if (!page || page.length === 0) break
       beyond.push(...page)
@@ -111,7 +111,11 @@ async function readPage(
 }
 
 /** The smallest range of seqs in (afterSeq, upTo] absent from `found` (sorted by seq), if any. */
-function missingRange(found: readonly StampedAgentEvent[], afterSeq: number, upTo: number): MissingRange | undefined {
+function missingRange(
+  found: readonly StampedAgentEvent[],
+  afterSeq: number,
+  upTo: number,
+): MissingRange | undefined {
   let from: number | undefined
   let to: number | undefined
   let expected = afterSeq + 1

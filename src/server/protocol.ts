@@ -117,7 +117,8 @@ export type Subscribed =
 export type Unsubscribed = { readonly executionId: string } | { readonly conversationId: string }
 
 /** Either a success value or a wire error: what every request handler produces. */
-export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError }
+export type Outcome<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError }
 
 // ---- Socket.IO ----------------------------------------------------------------------------------
 

@@ -73,17 +73,22 @@ export class RawWebSocketEndpoint {
   private onConnection(ws: WebSocket): void {
     this.lastHeard.set(ws, Date.now())
     const subscriber = this.registry.connect({
-      send(outgoing) {
-        ws.send(outgoing.rawFrame)
-        return ws.bufferedAmount
-      },
+      send: (outgoing) => ws.send(outgoing.rawFrame),
+      bufferedBytes: () => ws.bufferedAmount,
       dropAsSlowConsumer() {
         ws.close(SLOW_CONSUMER_CLOSE_CODE, 'slow_consumer')
       },
     })
     ws.on('message', (data, isBinary) => {
       this.lastHeard.set(ws, Date.now())
-      void subscriber.serially(() => this.handle(ws, subscriber, data, isBinary))
+      subscriber
+        .serially(() => this.handle(ws, subscriber, data, isBinary))
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'raw websocket request failed')
+          ws.send(
+            JSON.stringify({ type: 'error', error: wireError('internal_error') } satisfies RawServerMessage),
+          )
+        })
     })
     ws.on('pong', () => this.lastHeard.set(ws, Date.now()))
     ws.on('close', () => {
@@ -93,7 +98,12 @@ export class RawWebSocketEndpoint {
     ws.on('error', (error) => log.debug({ err: error }, 'raw websocket error'))
   }
 
-  private async handle(ws: WebSocket, subscriber: Subscriber, data: RawData, isBinary: boolean): Promise<void> {
+  private async handle(
+    ws: WebSocket,
+    subscriber: Subscriber,
+    data: RawData,
+    isBinary: boolean,
+  ): Promise<void> {
     const send = (message: RawServerMessage): void => ws.send(JSON.stringify(message))
     if (isBinary) {
       return send({ type: 'error', error: wireError('invalid_request', 'Binary frames are not accepted') })
@@ -106,11 +116,15 @@ export class RawWebSocketEndpoint {
         return send({ type: 'pong' })
       case 'unsubscribe': {
         const outcome = this.service.unsubscribe(subscriber, request.target)
-        return send(outcome.ok ? { type: 'unsubscribed', ...outcome.value } : { type: 'error', error: outcome.error })
+        return send(
+          outcome.ok ? { type: 'unsubscribed', ...outcome.value } : { type: 'error', error: outcome.error },
+        )
       }
       case 'subscribe':
         return this.service.subscribe(subscriber, request.request, (outcome) =>
-          send(outcome.ok ? { type: 'subscribed', ...outcome.value } : { type: 'error', error: outcome.error }),
+          send(
+            outcome.ok ? { type: 'subscribed', ...outcome.value } : { type: 'error', error: outcome.error },
+          ),
         )
     }
   }

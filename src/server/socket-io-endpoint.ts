@@ -1,4 +1,5 @@
 import type { Server, Socket } from 'socket.io'
+import { getLogger } from '../logger.js'
 import {
   parseSubscribe,
   parseUnsubscribe,
@@ -12,6 +13,8 @@ import type { SubscriptionRegistry } from './subscription-registry.js'
 import type { SubscriptionService } from './subscription-service.js'
 
 type Ack = (reply: SocketIoAck<object>) => void
+
+const log = getLogger('socket-io')
 
 /**
  * Serves the Socket.IO protocol of the default namespace: `subscribe` / `unsubscribe` with
@@ -27,48 +30,62 @@ export function attachSocketIoEndpoint(
     socket.on('disconnect', () => subscriber.close())
 
     socket.on(SOCKET_IO_EVENTS.subscribe, (...args: unknown[]) => {
-      const { payload, ack } = splitAck(args)
-      void subscriber.serially(async () => {
-        const request = parseSubscribe(payload)
-        if (!request.ok) return reply(socket, ack, request)
-        await service.subscribe(subscriber, request.value, (outcome) => reply(socket, ack, outcome))
-      })
+      const { payload, respond } = requestOf(socket, args)
+      serve(
+        subscriber.serially(async () => {
+          const request = parseSubscribe(payload)
+          if (!request.ok) return respond(request)
+          await service.subscribe(subscriber, request.value, respond)
+        }),
+        respond,
+      )
     })
 
     socket.on(SOCKET_IO_EVENTS.unsubscribe, (...args: unknown[]) => {
-      const { payload, ack } = splitAck(args)
-      void subscriber.serially(() => {
-        const target = parseUnsubscribe(payload)
-        reply(socket, ack, target.ok ? service.unsubscribe(subscriber, target.value) : target)
-      })
+      const { payload, respond } = requestOf(socket, args)
+      serve(
+        subscriber.serially(() => {
+          const target = parseUnsubscribe(payload)
+          respond(target.ok ? service.unsubscribe(subscriber, target.value) : target)
+        }),
+        respond,
+      )
     })
+  })
+}
+
+type Respond = (outcome: Outcome<object>) => void
+
+/** A request's payload, and how to answer it: its ack, or the `error` event when it has none. */
+function requestOf(socket: Socket, args: unknown[]): { payload: unknown; respond: Respond } {
+  // The client's acknowledgement callback is the last argument, when it asked for one.
+  const last = args.at(-1)
+  const ack = typeof last === 'function' ? (last as Ack) : undefined
+  const respond: Respond = (outcome) => {
+    if (ack) ack(outcome.ok ? { ok: true, ...outcome.value } : { ok: false, error: outcome.error })
+    else if (!outcome.ok) socket.emit(SOCKET_IO_EVENTS.error, outcome.error)
+  }
+  return { payload: ack && args.length === 1 ? undefined : args[0], respond }
+}
+
+/** A request handler that failed unexpectedly answers `internal_error` instead of failing the process. */
+function serve(handling: Promise<void>, respond: Respond): void {
+  handling.catch((error: unknown) => {
+    log.error({ err: error }, 'socket.io request failed')
+    respond({ ok: false, error: wireError('internal_error') })
   })
 }
 
 function socketSink(socket: Socket): EventSink {
   const pending = new PendingBytes(socket)
   return {
-    send(outgoing) {
-      socket.emit(SOCKET_IO_EVENTS.event, outgoing.event)
-      return pending.bytes()
-    },
+    send: (outgoing) => socket.emit(SOCKET_IO_EVENTS.event, outgoing.event),
+    bufferedBytes: () => pending.bytes(),
     dropAsSlowConsumer() {
       socket.emit(SOCKET_IO_EVENTS.error, wireError('slow_consumer'))
       socket.disconnect(true)
     },
   }
-}
-
-/** The client's acknowledgement callback is the last argument, when it asked for one. */
-function splitAck(args: unknown[]): { payload: unknown; ack: Ack | undefined } {
-  const last = args.at(-1)
-  const ack = typeof last === 'function' ? (last as Ack) : undefined
-  return { payload: ack && args.length === 1 ? undefined : args[0], ack }
-}
-
-function reply(socket: Socket, ack: Ack | undefined, outcome: Outcome<object>): void {
-  if (ack) ack(outcome.ok ? { ok: true, ...outcome.value } : { ok: false, error: outcome.error })
-  else if (!outcome.ok) socket.emit(SOCKET_IO_EVENTS.error, outcome.error)
 }
 
 /**

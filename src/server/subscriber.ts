@@ -17,8 +17,9 @@ export class OutgoingEvent {
 
 /** How a subscriber's protocol reaches its client. */
 export interface EventSink {
-  /** Sends one event; returns the bytes queued on our side that the client has not taken yet. */
-  send(outgoing: OutgoingEvent): number
+  send(outgoing: OutgoingEvent): void
+  /** Bytes queued on our side that the client has not taken yet. */
+  bufferedBytes(): number
   /** Disconnects the client, telling it that it was too slow (it resumes with `since`). */
   dropAsSlowConsumer(): void
 }
@@ -27,6 +28,8 @@ export interface EventSink {
 export interface RoomMembership {
   join(room: string, subscriber: Subscriber): void
   leave(room: string, subscriber: Subscriber): void
+  /** The subscriber's connection has ended. */
+  forget(subscriber: Subscriber): void
 }
 
 export interface SubscriberLimits {
@@ -34,7 +37,12 @@ export interface SubscriberLimits {
   readonly bufferLimitBytes: number
   /** Past this many live events held for one execution during its replay, likewise. */
   readonly maxHeldEvents: number
+  /** A replay paused for a full buffer for longer than this drops the client as a slow consumer. */
+  readonly drainTimeoutMs: number
 }
+
+/** How often a paused replay checks whether the client has taken its buffered events. */
+const DRAIN_POLL_MS = 10
 
 type TypeFilter = ReadonlySet<AgentEventType> | undefined
 
@@ -71,6 +79,28 @@ export class Subscriber {
       : this.conversations.has(target.conversationId)
   }
 
+  /** Whether the live events of the execution are held (a replay or a catch-up is under way). */
+  isHolding(executionId: string): boolean {
+    return this.held.has(executionId)
+  }
+
+  /** The events a replay of the execution sends: those of the types its subscription asked for. */
+  replayable(executionId: string, events: readonly StampedAgentEvent[]): readonly StampedAgentEvent[] {
+    const types = this.executions.get(executionId)
+    return types ? events.filter((event) => types.has(event.type)) : events
+  }
+
+  /**
+   * Holds the live events of every execution subscription that is live, for a catch-up from history
+   * (after the node's pub/sub connection was lost); returns their ids.
+   */
+  holdLiveExecutions(): string[] {
+    if (this.#closed) return []
+    const live = [...this.executions.keys()].filter((executionId) => !this.held.has(executionId))
+    for (const executionId of live) this.held.set(executionId, [])
+    return live
+  }
+
   /** The last seq delivered (or replayed past) in a subscribed execution. */
   cursorOf(executionId: string): number | undefined {
     return this.cursors.get(executionId)
@@ -99,14 +129,25 @@ export class Subscriber {
 
   /**
    * Sends the replayed events, then the held live ones that follow `cursor` (the last seq the replay
-   * covered), in seq order, and goes live.
+   * covered), in seq order, and goes live. A replay larger than the client's buffer limit is paced
+   * by the client's reading (live events stay held meanwhile) instead of dropping it.
    */
-  completeReplay(executionId: string, replayed: readonly StampedAgentEvent[], cursor: number): void {
+  async completeReplay(
+    executionId: string,
+    replayed: readonly StampedAgentEvent[],
+    cursor: number,
+  ): Promise<void> {
+    for (const event of replayed) {
+      if (this.#closed) return
+      this.sink.send(new OutgoingEvent(event))
+      if (this.sink.bufferedBytes() > this.limits.bufferLimitBytes && !(await this.drained())) {
+        return this.dropAsSlowConsumer()
+      }
+    }
     const held = this.held.get(executionId) ?? []
     this.held.delete(executionId)
     if (this.#closed) return
     this.cursors.set(executionId, cursor)
-    for (const event of replayed) this.deliver(new OutgoingEvent(event))
     for (const outgoing of held) this.offer(outgoing)
   }
 
@@ -151,10 +192,12 @@ export class Subscriber {
   close(): void {
     if (this.#closed) return
     this.#closed = true
-    for (const executionId of [...this.executions.keys()]) this.unsubscribe({ kind: 'execution', executionId })
+    for (const executionId of [...this.executions.keys()])
+      this.unsubscribe({ kind: 'execution', executionId })
     for (const conversationId of [...this.conversations.keys()]) {
       this.unsubscribe({ kind: 'conversation', conversationId })
     }
+    this.rooms.forget(this)
   }
 
   private wants(event: StampedAgentEvent): boolean {
@@ -170,7 +213,18 @@ export class Subscriber {
 
   private deliver(outgoing: OutgoingEvent): void {
     if (this.#closed) return
-    if (this.sink.send(outgoing) > this.limits.bufferLimitBytes) this.dropAsSlowConsumer()
+    this.sink.send(outgoing)
+    if (this.sink.bufferedBytes() > this.limits.bufferLimitBytes) this.dropAsSlowConsumer()
+  }
+
+  /** Waits until the client has taken half of its buffer; false when it does not within the drain timeout. */
+  private async drained(): Promise<boolean> {
+    const deadline = Date.now() + this.limits.drainTimeoutMs
+    while (!this.#closed && this.sink.bufferedBytes() > this.limits.bufferLimitBytes / 2) {
+      if (Date.now() >= deadline) return false
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS))
+    }
+    return true
   }
 
   private dropAsSlowConsumer(): void {

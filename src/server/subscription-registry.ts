@@ -1,6 +1,12 @@
 import type { StampedAgentEvent } from '../events/schemas.js'
 import { getLogger } from '../logger.js'
-import { OutgoingEvent, Subscriber, type EventSink, type RoomMembership, type SubscriberLimits } from './subscriber.js'
+import {
+  OutgoingEvent,
+  Subscriber,
+  type EventSink,
+  type RoomMembership,
+  type SubscriberLimits,
+} from './subscriber.js'
 
 const log = getLogger('subscription-registry')
 
@@ -10,18 +16,31 @@ const log = getLogger('subscription-registry')
  * offers the event once to each subscriber of any of the event's rooms.
  *
  * @example
- * const registry = new SubscriptionRegistry({ bufferLimitBytes: 1 << 20, maxHeldEvents: 10_000 })
+ * const registry = new SubscriptionRegistry({ bufferLimitBytes: 1 << 20, maxHeldEvents: 10_000, drainTimeoutMs: 60_000 })
  * const subscriber = registry.connect(sink)
  * registry.dispatch(event, ['execution:exec-1'])
  */
 export class SubscriptionRegistry implements RoomMembership {
   private readonly rooms = new Map<string, Set<Subscriber>>()
+  private readonly subscribers = new Set<Subscriber>()
 
   constructor(private readonly limits: SubscriberLimits) {}
 
   /** A new subscriber for one client connection; `close()` it when the connection ends. */
   connect(sink: EventSink): Subscriber {
-    return new Subscriber(sink, this, this.limits)
+    const subscriber = new Subscriber(sink, this, this.limits)
+    this.subscribers.add(subscriber)
+    return subscriber
+  }
+
+  /** Every connected subscriber. */
+  all(): Subscriber[] {
+    return [...this.subscribers]
+  }
+
+  /** Connected subscribers (both protocols) and rooms with at least one of them. */
+  stats(): { readonly subscribers: number; readonly rooms: number } {
+    return { subscribers: this.subscribers.size, rooms: this.rooms.size }
   }
 
   /** Whether any subscriber of this node listens to the room. */
@@ -45,6 +64,10 @@ export class SubscriptionRegistry implements RoomMembership {
     if (!members) return
     members.delete(subscriber)
     if (members.size === 0) this.rooms.delete(room)
+  }
+
+  forget(subscriber: Subscriber): void {
+    this.subscribers.delete(subscriber)
   }
 
   /** Offers an event to the subscribers of its rooms, each once even when it listens to several. */

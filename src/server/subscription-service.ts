@@ -1,5 +1,5 @@
 import { getLogger } from '../logger.js'
-import type { HistoryReader } from './history-reader.js'
+import type { History, HistoryReader } from './history-reader.js'
 import {
   wireError,
   type Outcome,
@@ -66,7 +66,7 @@ export class SubscriptionService {
       return respond({ ok: false, error: wireError('history_unavailable') })
     }
     if (subscriber.closed) return
-    const replayed = types ? history.events.filter((event) => types.has(event.type)) : history.events
+    const replayed = subscriber.replayable(executionId, history.events)
     const { lastSeq, missing } = history
     respond({
       ok: true,
@@ -74,7 +74,29 @@ export class SubscriptionService {
         ? { executionId, replayed: replayed.length, lastSeq, missing }
         : { executionId, replayed: replayed.length, lastSeq },
     })
-    subscriber.completeReplay(executionId, replayed, Math.max(afterSeq, lastSeq))
+    await subscriber.completeReplay(executionId, replayed, Math.max(afterSeq, lastSeq))
+  }
+
+  /**
+   * Sends each held execution the events after its cursor, then releases it: the catch-up after the
+   * node's pub/sub connection came back, for events published while it was away.
+   */
+  async catchUp(subscriber: Subscriber, executionIds: readonly string[]): Promise<void> {
+    for (const executionId of executionIds) {
+      // A subscribe or unsubscribe processed since the hold has released it already.
+      if (!subscriber.isHolding(executionId)) continue
+      const afterSeq = subscriber.cursorOf(executionId) ?? 0
+      let history: History = { events: [], lastSeq: afterSeq }
+      try {
+        history = await this.history.read(executionId, afterSeq)
+      } catch (error) {
+        log.warn({ err: error, executionId }, 'catch-up history read failed')
+      }
+      if (history.missing)
+        log.warn({ executionId, missing: history.missing }, 'events lost in a Redis reconnect')
+      const replayed = subscriber.replayable(executionId, history.events)
+      await subscriber.completeReplay(executionId, replayed, Math.max(afterSeq, history.lastSeq))
+    }
   }
 
   /** Ends a subscription; succeeds also when there was none. */

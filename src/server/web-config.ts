@@ -38,10 +38,15 @@ export type WebConfig = Required<
  * @example const { port } = parseWebConfig({ WS_PORT: '3001' })
  */
 export function parseWebConfig(env: Record<string, string | undefined>): WebConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  )
   const parsed = webEnvironmentSchema.safeParse(present)
   if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
+    const details = parsed.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    }))
     const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ')
     throw new AgentEventsError('invalid_config', `Invalid configuration: ${summary}`, details)
   }

@@ -68,7 +68,10 @@ export function resolveWebNodeOptions(options: WebNodeOptions): ResolvedWebNodeO
   const defined = Object.fromEntries(Object.entries(plain).filter(([, value]) => value !== undefined))
   const parsed = optionsSchema.safeParse(defined)
   if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
+    const details = parsed.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    }))
     const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ')
     throw new AgentEventsError('invalid_config', `Invalid web node options: ${summary}`, details)
   }
@@ -87,6 +90,8 @@ export function resolveWebNodeOptions(options: WebNodeOptions): ResolvedWebNodeO
 }
 
 /** Socket.IO's `pingTimeout`: the part of `clientTimeout` after the ping is sent, at least 1 s. */
-export function socketIoPingTimeout(options: Pick<ResolvedWebNodeOptions, 'heartbeatInterval' | 'clientTimeout'>): number {
+export function socketIoPingTimeout(
+  options: Pick<ResolvedWebNodeOptions, 'heartbeatInterval' | 'clientTimeout'>,
+): number {
   return Math.max(options.clientTimeout - options.heartbeatInterval, 1000)
 }

@@ -8,6 +8,7 @@ import { connectAdapterClients, type AdapterClients } from './adapter-clients.js
 import { createDeliveryAdapter, DeliveryAdapter } from './delivery-adapter.js'
 import { HistoryReader } from './history-reader.js'
 import { RawWebSocketEndpoint } from './raw-websocket-endpoint.js'
+import { catchUpAfterReconnects } from './reconnect-catch-up.js'
 import { attachSocketIoEndpoint } from './socket-io-endpoint.js'
 import { SubscriptionRegistry } from './subscription-registry.js'
 import { SubscriptionService } from './subscription-service.js'
@@ -30,11 +31,22 @@ export interface WebNode {
   readonly httpServer: HttpServer
   /** The Socket.IO server (default namespace `/`), joined to the other nodes by the Redis adapter. */
   readonly io: Server
+  /** Open connections per protocol, connected subscribers and rooms listened to, on this node. */
+  stats(): WebNodeStats
   /**
    * Stops accepting connections, closes every client (raw WebSocket clients with 1001), then the
    * Redis connections and the store. Idempotent: every call returns the same promise.
    */
   close(): Promise<void>
+}
+
+export interface WebNodeStats {
+  readonly socketIoClients: number
+  readonly rawClients: number
+  /** Client connections known to the subscription registry (both protocols). */
+  readonly subscribers: number
+  /** Execution and conversation rooms at least one client of this node listens to. */
+  readonly rooms: number
 }
 
 const SOCKET_IO_PATH = '/socket.io'
@@ -65,6 +77,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
   const registry = new SubscriptionRegistry({
     bufferLimitBytes: resolved.clientBufferLimit,
     maxHeldEvents: resolved.maxHeldEvents,
+    drainTimeoutMs: resolved.clientTimeout,
   })
   const history = new HistoryReader(new RecentBuffer(redis.publisher, resolved.keyPrefix), store, {
     waitMs: resolved.replayWaitMs,
@@ -89,7 +102,11 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
   try {
     attachSocketIoEndpoint(io, registry, service)
     const adapter = io.of('/').adapter
-    if (adapter instanceof DeliveryAdapter) await adapter.confirmReceiving(resolved.startTimeoutMs)
+    if (!(adapter instanceof DeliveryAdapter)) throw new Error('the default namespace has no DeliveryAdapter')
+    await adapter.confirmReceiving(resolved.startTimeoutMs)
+    shutdown.defer(
+      catchUpAfterReconnects(redis.subscriber, adapter, registry, service, resolved.startTimeoutMs),
+    )
     await listen(httpServer, resolved)
   } catch (error) {
     await shutdown.run()
@@ -98,12 +115,24 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
   const { port } = httpServer.address() as AddressInfo
   const url = `http://${urlHost(resolved.host)}:${port}`
   log.info({ port, url }, 'web node listening')
-  return { port, url, httpServer, io, close: () => shutdown.run() }
+  return {
+    port,
+    url,
+    httpServer,
+    io,
+    stats: () => ({
+      socketIoClients: io.engine.clientsCount,
+      rawClients: raw.clientCount,
+      ...registry.stats(),
+    }),
+    close: () => shutdown.run(),
+  }
 }
 
 /** The ordered, idempotent shutdown of a node: intake, clients, then Redis and the store. */
 class Shutdown {
   private running: Promise<void> | undefined
+  private readonly deferred: (() => void)[] = []
 
   constructor(
     private readonly httpServer: HttpServer,
@@ -114,12 +143,18 @@ class Shutdown {
     private readonly store: EventStore | undefined,
   ) {}
 
+  /** Runs `stop` first thing when the node closes. */
+  defer(stop: () => void): void {
+    this.deferred.push(stop)
+  }
+
   run(): Promise<void> {
     this.running ??= this.steps()
     return this.running
   }
 
   private async steps(): Promise<void> {
+    for (const stop of this.deferred) stop()
     this.service.close()
     await this.raw.close()
     // io.close() disconnects the Socket.IO clients, closes the adapters and then the HTTP server.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { AgentEventEmitter } from '../../src/emitter/agent-event-emitter.js'
 import type { EmitResult } from '../../src/emitter/event-emitter-core.js'
-import { EventStore } from '../../src/store/event-store.js'
+import type { EventStore } from '../../src/store/event-store.js'
 import { tapAdapterChannel, type AdapterTap } from '../support/adapter-tap.js'
 import { startTsProcess, type NodeProcess } from '../support/child-process.js'
 import {

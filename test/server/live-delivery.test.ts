@@ -22,7 +22,11 @@ describe.each(PROTOCOLS)('live delivery over %s', (protocol) => {
       startTestClient('raw', nodeB),
     ])
     for (const client of clients) {
-      expect(await client.subscribe({ executionId: 'exec-live' })).toMatchObject({ ok: true, replayed: 0, lastSeq: 0 })
+      expect(await client.subscribe({ executionId: 'exec-live' })).toMatchObject({
+        ok: true,
+        replayed: 0,
+        lastSeq: 0,
+      })
     }
     const emitter = await startTestEmitter(stack)
 
@@ -104,7 +108,10 @@ describe.each(PROTOCOLS)('live delivery over %s', (protocol) => {
     await emitSamples(emitter, 'exec-leave', 5)
     await client.waitForEvents(5)
 
-    expect(await client.unsubscribe({ executionId: 'exec-leave' })).toEqual({ ok: true, executionId: 'exec-leave' })
+    expect(await client.unsubscribe({ executionId: 'exec-leave' })).toEqual({
+      ok: true,
+      executionId: 'exec-leave',
+    })
     await emitSamples(emitter, 'exec-leave', 5)
     await emitSamples(emitter, 'exec-stay', 5)
 

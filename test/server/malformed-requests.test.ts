@@ -1,3 +1,4 @@
+import { io as connectSocketIo } from 'socket.io-client'
 import { describe, expect, inject, it, onTestFinished } from 'vitest'
 import { connectRawClient, PROTOCOLS } from '../support/web-node-clients.js'
 import {
@@ -8,6 +9,7 @@ import {
   startTestClient,
   startTestEmitter,
   startTestNode,
+  until,
 } from '../support/web-node-stack.js'
 
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
@@ -110,5 +112,31 @@ describe('malformed frames on the raw WebSocket', () => {
     onTestFinished(() => client.close())
 
     expect(await client.request('{"type":"ping"}')).toEqual({ type: 'pong' })
+  })
+})
+
+describe('Socket.IO requests without an acknowledgement', () => {
+  it('subscribes all the same, and reports a refusal on the error event', async () => {
+    const stack = names()
+    const node = await startTestNode(stack)
+    const socket = connectSocketIo(node.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    })
+    onTestFinished(() => void socket.disconnect())
+    const events: unknown[] = []
+    socket.on('event', (event: unknown) => events.push(event))
+    const refusal = new Promise((resolve) => socket.once('error', resolve))
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+
+    socket.emit('subscribe', { executionId: 42 })
+    socket.emit('subscribe', { executionId: 'exec-no-ack' })
+    socket.emit('subscribe')
+
+    expect(await refusal).toMatchObject({ code: 'invalid_request' })
+    const emitter = await startTestEmitter(stack)
+    await emitSamples(emitter, 'exec-no-ack', 3)
+    await until(() => events.length === 3, 'the events of the subscription made without an ack')
   })
 })

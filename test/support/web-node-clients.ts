@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream'
 import { io as connectSocketIo, type Socket } from 'socket.io-client'
 import { WebSocket, type RawData } from 'ws'
 import type { StampedAgentEvent } from '../../src/events/schemas.js'
@@ -9,8 +10,7 @@ export const PROTOCOLS: readonly Protocol[] = ['socket.io', 'raw']
 
 /** A reply, in the Socket.IO ack shape for both protocols (raw `subscribed` → `{ ok: true, ... }`). */
 export type Reply =
-  | ({ ok: true } & Record<string, unknown>)
-  | { ok: false; error: { code: string; message: string } }
+  ({ ok: true } & Record<string, unknown>) | { ok: false; error: { code: string; message: string } }
 
 /** How the server ended the connection. */
 export interface Disconnection {
@@ -33,6 +33,9 @@ export interface TestClient {
   waitForEvents(count: number, timeoutMs?: number): Promise<StampedAgentEvent[]>
   /** Resolves when the server disconnects the client. */
   readonly disconnected: Promise<Disconnection>
+  /** Stops reading from the TCP socket, as a stalled consumer does; {@link resumeReading} undoes it. */
+  pauseReading(): void
+  resumeReading(): void
   close(): Promise<void>
 }
 
@@ -44,6 +47,7 @@ export interface RawTestClient extends TestClient {
 }
 
 const DEFAULT_WAIT_MS = 15_000
+const CLOSE_GRACE_MS = 1000
 
 /** Connects a client of `protocol` to a node at `url` (`http://host:port`). */
 export function connectClient(protocol: Protocol, url: string): Promise<TestClient> {
@@ -71,7 +75,11 @@ class EventLog {
       const timer = setTimeout(() => {
         this.waiters.delete(check)
         const last = this.events.at(-1)?.seq
-        reject(new Error(`received ${this.events.length} of ${count} events within ${timeoutMs} ms (last seq ${last})`))
+        reject(
+          new Error(
+            `received ${this.events.length} of ${count} events within ${timeoutMs} ms (last seq ${last})`,
+          ),
+        )
       }, timeoutMs)
       this.waiters.add(check)
       check()
@@ -80,7 +88,11 @@ class EventLog {
 }
 
 async function connectSocketIoClient(url: string): Promise<TestClient> {
-  const socket: Socket = connectSocketIo(url, { transports: ['websocket'], reconnection: false, forceNew: true })
+  const socket: Socket = connectSocketIo(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  })
   const log = new EventLog()
   const errors: WireError[] = []
   socket.on('event', (event: StampedAgentEvent) => log.push(event))
@@ -102,6 +114,8 @@ async function connectSocketIoClient(url: string): Promise<TestClient> {
     unsubscribe: (payload) => ask('unsubscribe', payload),
     waitForEvents: (count, timeoutMs) => log.waitFor(count, timeoutMs),
     disconnected,
+    pauseReading: () => socketIoTcpSocket(socket).pause(),
+    resumeReading: () => socketIoTcpSocket(socket).resume(),
     async close() {
       socket.disconnect()
     },
@@ -130,7 +144,10 @@ export async function connectRawClient(url: string, path = '/events'): Promise<R
   })
   const request = (frame: string | Buffer): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply to ${String(frame).slice(0, 80)}`)), DEFAULT_WAIT_MS)
+      const timer = setTimeout(
+        () => reject(new Error(`no reply to ${String(frame).slice(0, 80)}`)),
+        DEFAULT_WAIT_MS,
+      )
       pending.push((message) => {
         clearTimeout(timer)
         resolve(message)
@@ -138,7 +155,8 @@ export async function connectRawClient(url: string, path = '/events'): Promise<R
       ws.send(frame, { binary: Buffer.isBuffer(frame) })
     })
   const ask = async (type: string, payload: unknown): Promise<Reply> => {
-    const fields = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload : { payload }
+    const fields =
+      typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload : { payload }
     return toReply(await request(JSON.stringify({ type, ...fields })))
   }
   return {
@@ -151,12 +169,31 @@ export async function connectRawClient(url: string, path = '/events'): Promise<R
     unsubscribe: (payload) => ask('unsubscribe', payload),
     waitForEvents: (count, timeoutMs) => log.waitFor(count, timeoutMs),
     disconnected,
+    pauseReading: () => wsTcpSocket(ws).pause(),
+    resumeReading: () => wsTcpSocket(ws).resume(),
     async close() {
       if (ws.readyState === ws.CLOSED) return
       ws.close()
+      // A stalled client (or server) never completes the close handshake: cut it off.
+      const cutOff = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS)
       await disconnected
+      clearTimeout(cutOff)
     },
   }
+}
+
+/** The TCP socket under a `ws` client (a private field of ws: test-only). */
+function wsTcpSocket(ws: WebSocket): Duplex {
+  const socket = (ws as unknown as { _socket?: Duplex })._socket
+  if (!socket) throw new Error('the WebSocket has no TCP socket')
+  return socket
+}
+
+/** The TCP socket under a socket.io-client connected over its `ws`-based WebSocket transport. */
+function socketIoTcpSocket(socket: Socket): Duplex {
+  const transport = socket.io.engine.transport as unknown as { ws?: WebSocket }
+  if (!transport.ws) throw new Error('the Socket.IO client is not on the WebSocket transport')
+  return wsTcpSocket(transport.ws)
 }
 
 function toReply(message: Record<string, unknown>): Reply {

@@ -100,10 +100,13 @@ export async function emitSamples(
   conversationId?: string,
 ): Promise<void> {
   const results = await Promise.all(
-    Array.from({ length: count }, (_, i) => emitter.emitAgentEvent(sampleEvent(executionId, i, conversationId))),
+    Array.from({ length: count }, (_, i) =>
+      emitter.emitAgentEvent(sampleEvent(executionId, i, conversationId)),
+    ),
   )
   const refused = results.filter((result) => result.status === 'rejected' || result.status === 'dropped')
-  if (refused.length > 0) throw new Error(`${refused.length} events were not accepted: ${JSON.stringify(refused[0])}`)
+  if (refused.length > 0)
+    throw new Error(`${refused.length} events were not accepted: ${JSON.stringify(refused[0])}`)
   if (!(await emitter.flush(15_000))) throw new Error('the emitter did not drain its outbox')
 }
 

@@ -1,0 +1,43 @@
+import type { Redis } from 'ioredis'
+import { getLogger } from '../logger.js'
+import type { DeliveryAdapter } from './delivery-adapter.js'
+import type { SubscriptionRegistry } from './subscription-registry.js'
+import type { SubscriptionService } from './subscription-service.js'
+
+const log = getLogger('reconnect-catch-up')
+
+/**
+ * Events published while the node's pub/sub connection is down never reach it; ioredis resubscribes
+ * on reconnect, but the gap stays. On every reconnect this holds all live execution subscriptions
+ * (before any message can arrive on the new connection), waits until broadcasts come through again,
+ * then replays each one's events after its cursor from history and releases it. Conversation
+ * subscriptions have no per-conversation history to catch up from. Returns the function that stops
+ * watching.
+ */
+export function catchUpAfterReconnects(
+  subscriberClient: Redis,
+  adapter: DeliveryAdapter,
+  registry: SubscriptionRegistry,
+  service: SubscriptionService,
+  timeoutMs: number,
+): () => void {
+  const onReady = (): void => {
+    const held = registry
+      .all()
+      .map((subscriber) => ({ subscriber, executionIds: subscriber.holdLiveExecutions() }))
+    log.info({ subscribers: held.length }, 'pub/sub connection back: catching up')
+    void adapter
+      .confirmReceiving(timeoutMs)
+      .catch((error: unknown) => log.warn({ err: error }, 'broadcasts not confirmed after reconnect'))
+      .then(() => {
+        for (const { subscriber, executionIds } of held) {
+          if (executionIds.length === 0) continue
+          subscriber
+            .serially(() => service.catchUp(subscriber, executionIds))
+            .catch((error: unknown) => log.error({ err: error }, 'catch-up failed'))
+        }
+      })
+  }
+  subscriberClient.on('ready', onReady)
+  return () => void subscriberClient.off('ready', onReady)
+}
