@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { canWatch, readAccessClaims, type AccessClaims } from '../../src/auth/access-claims.js'
+
+function claimsOf(payload: unknown): AccessClaims {
+  const result = readAccessClaims(payload)
+  if (!result.ok) throw new Error(result.error.message)
+  return result.claims
+}
+
+describe('reading access claims', () => {
+  it('turns absent lists into empty grants', () => {
+    expect(claimsOf({ exp: 1 })).toEqual({
+      executions: new Set(),
+      conversations: new Set(),
+      projects: new Set(),
+    })
+  })
+
+  it("turns a list holding '*' into a grant of everything of that kind", () => {
+    expect(claimsOf({ sub: 'ops', executions: ['exec-1', '*'] })).toMatchObject({
+      subject: 'ops',
+      executions: '*',
+    })
+  })
+
+  it.each([
+    ['a string instead of a list', { executions: 'exec-1' }],
+    ['a number in a list', { conversations: [42] }],
+    ['an empty id', { projects: [''] }],
+    ['a numeric sub', { sub: 7 }],
+    ['a payload that is not an object', 'exec-1'],
+  ])('answers token_invalid for %s', (_case, payload) => {
+    const result = readAccessClaims(payload)
+    expect(result.ok || result.error.code).toBe('token_invalid')
+  })
+})
+
+describe('what a token may watch', () => {
+  it('grants listed executions and conversations only', () => {
+    const claims = claimsOf({ executions: ['exec-1'], conversations: ['conv-1'] })
+    expect(canWatch(claims, { executionId: 'exec-1' })).toBe(true)
+    expect(canWatch(claims, { executionId: 'exec-2' })).toBe(false)
+    expect(canWatch(claims, { conversationId: 'conv-1' })).toBe(true)
+    expect(canWatch(claims, { conversationId: 'exec-1' })).toBe(false)
+  })
+
+  it('grants nothing of a kind whose list is absent', () => {
+    const claims = claimsOf({ executions: ['*'] })
+    expect(canWatch(claims, { executionId: 'any' })).toBe(true)
+    expect(canWatch(claims, { conversationId: 'any' })).toBe(false)
+  })
+
+  it('grants every execution and conversation of a listed project, when the project is known', () => {
+    const claims = claimsOf({ projects: ['proj-1'] })
+    expect(canWatch(claims, { executionId: 'exec-9', projectId: 'proj-1' })).toBe(true)
+    expect(canWatch(claims, { conversationId: 'conv-9', projectId: 'proj-1' })).toBe(true)
+    expect(canWatch(claims, { executionId: 'exec-9', projectId: 'proj-2' })).toBe(false)
+    expect(canWatch(claims, { executionId: 'exec-9' })).toBe(false)
+  })
+
+  it("grants a project only to a target in a project, even with projects: ['*']", () => {
+    const claims = claimsOf({ projects: ['*'] })
+    expect(canWatch(claims, { executionId: 'exec-9', projectId: 'any' })).toBe(true)
+    expect(canWatch(claims, { executionId: 'exec-9' })).toBe(false)
+  })
+
+  it('needs both grants for a target naming an execution and a conversation', () => {
+    const target = { executionId: 'exec-1', conversationId: 'conv-1' }
+    expect(canWatch(claimsOf({ executions: ['exec-1'] }), target)).toBe(false)
+    expect(canWatch(claimsOf({ executions: ['exec-1'], conversations: ['conv-1'] }), target)).toBe(true)
+  })
+
+  it('grants a project-only target through projects, and refuses an empty target', () => {
+    const claims = claimsOf({ executions: ['*'], conversations: ['*'], projects: ['proj-1'] })
+    expect(canWatch(claims, { projectId: 'proj-1' })).toBe(true)
+    expect(canWatch(claims, { projectId: 'proj-2' })).toBe(false)
+    expect(canWatch(claims, {})).toBe(false)
+  })
+})
