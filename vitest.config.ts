@@ -10,5 +10,7 @@ export default defineConfig({
     // than the 2 cores of the CI machine.
     pool: 'forks',
     maxWorkers: 2,
+    // Components log as JSON; a test run shows errors only unless LOG_LEVEL asks for more.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
   },
 })

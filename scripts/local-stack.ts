@@ -101,8 +101,11 @@ console.log(`agent-events local stack
   redis      ${redisUrl}
   mongodb    ${mongodbUri}
   web node   http://localhost:${webPort}   (Socket.IO, and plain WebSocket on the same port)
-  watch it:  npx wscat -c ws://localhost:${webPort}
-             then send {"type":"subscribe","conversationId":"demo-conversation"}
+  watch it:  http://localhost:${webPort}/   (the dashboard: watch demo-conversation)
+             npx wscat -c ws://localhost:${webPort}
+               then send {"type":"subscribe","conversationId":"demo-conversation"}
+  history:   curl http://localhost:${webPort}/api/conversations/demo-conversation/executions
+  metrics:   curl http://localhost:${webPort}/metrics
   logs       .data/logs/web.log, .data/logs/worker.log
 Ctrl-C stops everything.`)
 run('demo', 'scripts/demo-producer.ts', env, true)

@@ -2,10 +2,22 @@ import { z } from 'zod'
 import { AgentEventsError } from './errors.js'
 
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback)
+const port = z.coerce.number().int().min(0).max(65_535)
+const flag = z.enum(['true', 'false']).default('false')
+const optionalText = z.string().min(1).optional()
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  )
 
 /**
  * Every environment variable the project reads, with its default. This module is the only one that
- * reads `process.env`; README.md's configuration table mirrors it.
+ * reads `process.env`; README.md's configuration table and `.env.example` mirror it.
  */
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -15,6 +27,8 @@ const environmentSchema = z.object({
   /** Prefix of every Redis key of ours (not BullMQ's, which uses its own `bull:` prefix). */
   REDIS_KEY_PREFIX: z.string().min(1).default('ae'),
   QUEUE_NAME: z.string().min(1).default('agent-events'),
+
+  // Producers (the emitter).
   RECENT_BUFFER_SIZE: integer(100, 1),
   RECENT_BUFFER_TTL_SECONDS: integer(86_400, 1),
   SEQUENCE_TTL_SECONDS: integer(30 * 86_400, 1),
@@ -23,6 +37,9 @@ const environmentSchema = z.object({
   EMIT_BATCH_SIZE: integer(500, 1),
   EMIT_ACK_TIMEOUT_MS: integer(25, 0),
   REDIS_COMMAND_TIMEOUT_MS: integer(2_000, 100),
+  THINKING_EVENTS_PER_SECOND: integer(0, 0),
+
+  // Persistence workers.
   PERSIST_ATTEMPTS: integer(8, 1),
   PERSIST_BACKOFF_MS: integer(500, 1),
   WORKER_CONCURRENCY: integer(500, 1),
@@ -31,32 +48,96 @@ const environmentSchema = z.object({
   WORKER_LOCK_DURATION_MS: integer(30_000, 1_000),
   WORKER_STALLED_INTERVAL_MS: integer(30_000, 1_000),
   WORKER_MAX_STALLED_COUNT: integer(10, 1),
+  WORKER_METRICS_PORT: port.optional(),
+  WORKER_SHUTDOWN_GRACE_MS: integer(30_000, 0),
+
+  // Web nodes. PORT is accepted too (platforms set it); WS_PORT wins when both are set.
+  WS_PORT: port.optional(),
+  PORT: port.optional(),
+  HOST: optionalText,
+  HEARTBEAT_INTERVAL_MS: integer(30_000, 1),
+  CLIENT_TIMEOUT_MS: integer(60_000, 1),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: integer(100, 1),
+  CLIENT_BUFFER_LIMIT_BYTES: integer(1_048_576, 1024),
+  REPLAY_WAIT_MS: integer(2_000, 0),
+  MAX_MESSAGE_BYTES: integer(65_536, 1024),
+  MESSAGES_PER_SECOND: integer(50, 1),
+  MESSAGE_BURST: integer(100, 1),
+  RATE_LIMIT_DISCONNECT_SECONDS: integer(3, 1),
+  MAX_CONNECTIONS_PER_IP: integer(256, 0),
+  TRUST_PROXY: flag,
+  ALLOWED_ORIGINS: commaList,
+  SHUTDOWN_GRACE_MS: integer(10_000, 0),
+
+  // Authentication of web node clients (src/auth/auth-options.ts reads these).
+  AUTH_JWT_SECRET: optionalText,
+  AUTH_PUBLIC_KEY_FILE: optionalText,
+  AUTH_JWKS_FILE: optionalText,
+  AUTH_ALGORITHMS: optionalText,
+  AUTH_ISSUER: optionalText,
+  AUTH_AUDIENCE: optionalText,
+  AUTH_DISABLED: z.string().optional(),
 })
 
-export interface Config {
-  readonly nodeEnv: 'development' | 'production' | 'test'
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
-  readonly redisUrl: string
-  readonly mongodbUri: string
-  readonly redisKeyPrefix: string
-  readonly queueName: string
-  readonly recentBufferSize: number
-  readonly recentBufferTtlSeconds: number
-  readonly sequenceTtlSeconds: number
-  readonly outboxLimit: number
-  readonly maxEventBytes: number
-  readonly emitBatchSize: number
-  readonly emitAckTimeoutMs: number
-  readonly redisCommandTimeoutMs: number
-  readonly persistAttempts: number
-  readonly persistBackoffMs: number
-  readonly workerConcurrency: number
-  readonly workerBatchSize: number
-  readonly workerBatchLingerMs: number
-  readonly workerLockDurationMs: number
-  readonly workerStalledIntervalMs: number
-  readonly workerMaxStalledCount: number
+function toConfig(e: z.output<typeof environmentSchema>) {
+  return {
+    nodeEnv: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    mongodbUri: e.MONGODB_URI,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    queueName: e.QUEUE_NAME,
+    recentBufferSize: e.RECENT_BUFFER_SIZE,
+    recentBufferTtlSeconds: e.RECENT_BUFFER_TTL_SECONDS,
+    sequenceTtlSeconds: e.SEQUENCE_TTL_SECONDS,
+    outboxLimit: e.OUTBOX_LIMIT,
+    maxEventBytes: e.MAX_EVENT_BYTES,
+    emitBatchSize: e.EMIT_BATCH_SIZE,
+    emitAckTimeoutMs: e.EMIT_ACK_TIMEOUT_MS,
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    thinkingEventsPerSecond: e.THINKING_EVENTS_PER_SECOND,
+    persistAttempts: e.PERSIST_ATTEMPTS,
+    persistBackoffMs: e.PERSIST_BACKOFF_MS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    workerBatchSize: e.WORKER_BATCH_SIZE,
+    workerBatchLingerMs: e.WORKER_BATCH_LINGER_MS,
+    workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
+    workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+    workerMaxStalledCount: e.WORKER_MAX_STALLED_COUNT,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
+    workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+    web: {
+      port: e.WS_PORT ?? e.PORT ?? 3001,
+      host: e.HOST,
+      heartbeatInterval: e.HEARTBEAT_INTERVAL_MS,
+      clientTimeout: e.CLIENT_TIMEOUT_MS,
+      maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      clientBufferLimit: e.CLIENT_BUFFER_LIMIT_BYTES,
+      replayWaitMs: e.REPLAY_WAIT_MS,
+      maxMessageBytes: e.MAX_MESSAGE_BYTES,
+      messagesPerSecond: e.MESSAGES_PER_SECOND,
+      messageBurst: e.MESSAGE_BURST,
+      rateLimitDisconnectSeconds: e.RATE_LIMIT_DISCONNECT_SECONDS,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+      trustProxy: e.TRUST_PROXY === 'true',
+      allowedOrigins: e.ALLOWED_ORIGINS,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    },
+    auth: {
+      NODE_ENV: e.NODE_ENV,
+      AUTH_JWT_SECRET: e.AUTH_JWT_SECRET,
+      AUTH_PUBLIC_KEY_FILE: e.AUTH_PUBLIC_KEY_FILE,
+      AUTH_JWKS_FILE: e.AUTH_JWKS_FILE,
+      AUTH_ALGORITHMS: e.AUTH_ALGORITHMS,
+      AUTH_ISSUER: e.AUTH_ISSUER,
+      AUTH_AUDIENCE: e.AUTH_AUDIENCE,
+      AUTH_DISABLED: e.AUTH_DISABLED,
+    },
+  }
 }
+
+/** The validated, frozen configuration of a process. */
+export type Config = Readonly<ReturnType<typeof toConfig>>
 
 /** Parses and validates a set of environment variables; throws `invalid_config` naming every bad one. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -72,31 +153,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ')
     throw new AgentEventsError('invalid_config', `Invalid configuration: ${summary}`, details)
   }
-  const e = parsed.data
-  return Object.freeze({
-    nodeEnv: e.NODE_ENV,
-    logLevel: e.LOG_LEVEL,
-    redisUrl: e.REDIS_URL,
-    mongodbUri: e.MONGODB_URI,
-    redisKeyPrefix: e.REDIS_KEY_PREFIX,
-    queueName: e.QUEUE_NAME,
-    recentBufferSize: e.RECENT_BUFFER_SIZE,
-    recentBufferTtlSeconds: e.RECENT_BUFFER_TTL_SECONDS,
-    sequenceTtlSeconds: e.SEQUENCE_TTL_SECONDS,
-    outboxLimit: e.OUTBOX_LIMIT,
-    maxEventBytes: e.MAX_EVENT_BYTES,
-    emitBatchSize: e.EMIT_BATCH_SIZE,
-    emitAckTimeoutMs: e.EMIT_ACK_TIMEOUT_MS,
-    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
-    persistAttempts: e.PERSIST_ATTEMPTS,
-    persistBackoffMs: e.PERSIST_BACKOFF_MS,
-    workerConcurrency: e.WORKER_CONCURRENCY,
-    workerBatchSize: e.WORKER_BATCH_SIZE,
-    workerBatchLingerMs: e.WORKER_BATCH_LINGER_MS,
-    workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
-    workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
-    workerMaxStalledCount: e.WORKER_MAX_STALLED_COUNT,
-  })
+  const config = toConfig(parsed.data)
+  Object.freeze(config.web)
+  Object.freeze(config.auth)
+  return Object.freeze(config)
 }
 
 let processConfig: Config | undefined

@@ -26,7 +26,22 @@ export type {
   StampedAgentEvent,
 } from './events/schemas.js'
 export { validateAgentEvent } from './events/validate.js'
-export { AgentEventsError, ERROR_CODES, isAgentEventsError } from './errors.js'
-export type { ErrorCode, ErrorDetail } from './errors.js'
+export { AgentEventsError, ERROR_CODES, errorBody, httpStatusOf, isAgentEventsError } from './errors.js'
+export type { ErrorBody, ErrorCode, ErrorDetail } from './errors.js'
+export { startWebSocketServer } from './server/web-node.js'
+export type { WebNode, WebNodeOptions, WebNodeStats } from './server/web-node.js'
+export { RAW_CLOSE_CODES, SOCKET_IO_EVENTS } from './server/protocol.js'
+export type {
+  MissingRange,
+  RawServerMessage,
+  SocketIoAck,
+  Subscribed,
+  Unsubscribed,
+  WireError,
+} from './server/protocol.js'
+export { parseAuthOptions } from './auth/auth-options.js'
+export type { AuthOptions } from './auth/auth-options.js'
+export type { AccessClaims } from './auth/access-claims.js'
+export { metricsRegistry } from './metrics/registry.js'
 export { parseConfig, loadConfig } from './config.js'
 export type { Config } from './config.js'

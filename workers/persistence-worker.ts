@@ -4,6 +4,7 @@ import type { Config } from '../src/config.js'
 import type { StampedAgentEvent } from '../src/events/schemas.js'
 import { validateAgentEvent } from '../src/events/validate.js'
 import { getLogger } from '../src/logger.js'
+import { workerMetrics } from '../src/metrics/worker-metrics.js'
 import type { PersistJobData } from '../src/queue/persistence-queue.js'
 import type { EventStore, PersistOutcome } from '../src/store/event-store.js'
 import { BatchCoalescer } from './batch-coalescer.js'
@@ -30,6 +31,7 @@ const log = getLogger('persistence-worker')
  */
 export class PersistenceWorker {
   private readonly worker: Worker<PersistJobData>
+  private readonly connection: Redis
   private readonly coalescer: BatchCoalescer<StampedAgentEvent, PersistOutcome>
   private closing: Promise<void> | undefined
 
@@ -41,10 +43,10 @@ export class PersistenceWorker {
       maxBatchSize: Math.min(options.workerBatchSize, options.workerConcurrency),
       lingerMs: options.workerBatchLingerMs,
     })
-    const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
-    connection.on('error', (error) => log.warn({ err: error }, 'redis error'))
+    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
+    this.connection.on('error', (error) => log.warn({ err: error }, 'redis error'))
     this.worker = new Worker<PersistJobData>(options.queueName, (job) => this.process(job), {
-      connection,
+      connection: this.connection,
       concurrency: options.workerConcurrency,
       lockDuration: options.workerLockDurationMs,
       stalledInterval: options.workerStalledIntervalMs,
@@ -56,8 +58,12 @@ export class PersistenceWorker {
       const final =
         !job || job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError
       const fields = { jobId: job?.id, attempt: job?.attemptsMade, reason: error.message }
-      if (final) log.error(fields, 'event dead-lettered')
-      else log.debug(fields, 'event persistence failed; will retry')
+      if (final) {
+        workerMetrics().deadLettered.inc()
+        log.error(fields, 'event dead-lettered')
+      } else {
+        log.debug(fields, 'event persistence failed; will retry')
+      }
     })
   }
 
@@ -67,18 +73,37 @@ export class PersistenceWorker {
     await this.worker.waitUntilReady()
   }
 
+  /** Whether the worker's Redis connection is up (readiness). */
+  async ping(): Promise<void> {
+    await this.connection.ping()
+  }
+
   /** Finishes the jobs in flight, then stops. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= this.worker.close()
+    // BullMQ leaves a connection it was given open.
+    this.closing ??= this.worker.close().then(() =>
+      this.connection.quit().then(
+        () => undefined,
+        () => this.connection.disconnect(),
+      ),
+    )
     return this.closing
   }
 
   private async persistBatch(events: StampedAgentEvent[]): Promise<PersistOutcome[]> {
+    const metrics = workerMetrics()
+    const endTimer = metrics.batchSeconds.startTimer()
     try {
-      return await this.store.persistBatch(events)
+      const outcomes = await this.store.persistBatch(events)
+      metrics.batchSize.observe(events.length)
+      for (const outcome of outcomes) metrics.persisted.inc({ outcome: outcome.status })
+      return outcomes
     } catch (error) {
+      metrics.batchFailures.inc()
       log.warn({ err: error, events: events.length }, 'batch write failed; its jobs will be retried')
       throw error
+    } finally {
+      endTimer()
     }
   }
 

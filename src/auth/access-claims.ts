@@ -13,10 +13,16 @@ export interface AccessClaims {
   readonly projects: Grant
 }
 
-/** What a client asks to watch; `projectId` is the project of the execution or conversation when known. */
-export interface WatchTarget {
-  readonly executionId?: string
+/** An execution and what is known of it: the conversation and project its events name. */
+export interface ExecutionContext {
+  readonly executionId: string
   readonly conversationId?: string
+  readonly projectId?: string
+}
+
+/** A conversation and the project it belongs to, when known. */
+export interface ConversationContext {
+  readonly conversationId: string
   readonly projectId?: string
 }
 
@@ -43,7 +49,7 @@ const accessClaimsSchema = z.looseObject({
  * Reads the access claims of a verified JWT payload; a payload of the wrong shape is `token_invalid`.
  * @example
  * const result = readAccessClaims({ sub: 'user-1', executions: ['exec-1'] })
- * if (result.ok) canWatch(result.claims, { executionId: 'exec-1' }) // true
+ * if (result.ok) mayWatchExecution(result.claims, { executionId: 'exec-1' }) // true
  */
 export function readAccessClaims(payload: unknown): AccessClaimsResult {
   const parsed = accessClaimsSchema.safeParse(payload)
@@ -66,20 +72,40 @@ export function readAccessClaims(payload: unknown): AccessClaimsResult {
 }
 
 /**
- * Whether the claims allow watching the target. An execution is watchable when listed in
- * `executions` or when its known project is listed in `projects`; a conversation likewise through
- * `conversations` or `projects`. A target naming both must pass both; a target naming only a project
- * needs that project; an empty target is refused.
- * @example canWatch(claims, { executionId: 'exec-1', projectId: 'proj-7' })
+ * Whether the claims let their bearer watch an execution: listed in `executions`, or in a listed
+ * conversation, or in a listed project. The conversation and project must be known (from the
+ * execution's events); an execution nothing is known of is watchable only through `executions`.
+ * @example mayWatchExecution(claims, { executionId: 'exec-1', projectId: 'proj-7' })
  */
-export function canWatch(claims: AccessClaims, target: WatchTarget): boolean {
-  const { executionId, conversationId, projectId } = target
-  const viaProject = projectId !== undefined && grants(claims.projects, projectId)
-  if (executionId === undefined && conversationId === undefined) return viaProject
+export function mayWatchExecution(claims: AccessClaims, execution: ExecutionContext): boolean {
+  const { executionId, conversationId, projectId } = execution
   return (
-    (executionId === undefined || viaProject || grants(claims.executions, executionId)) &&
-    (conversationId === undefined || viaProject || grants(claims.conversations, conversationId))
+    grants(claims.executions, executionId) ||
+    (conversationId !== undefined && grants(claims.conversations, conversationId)) ||
+    (projectId !== undefined && grants(claims.projects, projectId))
   )
+}
+
+/**
+ * Whether the claims let their bearer watch a conversation: listed in `conversations`, or its known
+ * project listed in `projects`.
+ * @example mayWatchConversation(claims, { conversationId: 'conv-1' })
+ */
+export function mayWatchConversation(claims: AccessClaims, conversation: ConversationContext): boolean {
+  const { conversationId, projectId } = conversation
+  return (
+    grants(claims.conversations, conversationId) ||
+    (projectId !== undefined && grants(claims.projects, projectId))
+  )
+}
+
+/** Whether the claims grant any execution through a conversation or project, not only by id. */
+export function grantsBeyondExecutionIds(claims: AccessClaims): boolean {
+  return !isEmpty(claims.conversations) || !isEmpty(claims.projects)
+}
+
+function isEmpty(grant: Grant): boolean {
+  return grant !== '*' && grant.size === 0
 }
 
 function grantOf(ids: readonly string[] | undefined): Grant {

@@ -1,29 +1,18 @@
-/**
- * The error codes of authentication and authorization, with their default messages. They join
- * `ERROR_CODES` in `src/errors.ts`; until then they live here so that callers already match on them.
- */
-export const AUTH_ERROR_CODES = {
-  token_missing: 'No access token was presented',
-  token_invalid: 'The access token is malformed, wrongly signed or not meant for this broker',
-  token_expired: 'The access token has expired',
-  forbidden: 'The access token does not grant access to this execution or conversation',
-  auth_misconfigured: 'Authentication is misconfigured',
-} as const
+import { errorBody, type ErrorBody } from '../errors.js'
 
-export type AuthErrorCode = keyof typeof AUTH_ERROR_CODES
+/** The codes of authentication and authorization failures, from the one catalogue in `src/errors.ts`. */
+export type AuthErrorCode =
+  'token_missing' | 'token_invalid' | 'token_expired' | 'forbidden' | 'auth_misconfigured'
 
 /** An authentication or authorization failure as a value, safe to send to the client it concerns. */
-export interface AuthError {
-  readonly code: AuthErrorCode
-  readonly message: string
-}
+export type AuthError = ErrorBody<AuthErrorCode>
 
 /**
- * Builds an {@link AuthError}, with the code's default message unless a more precise one is given.
+ * Builds an {@link AuthError}, with the code's catalogue message unless a more precise one is given.
  * @example socket.emit('error', authError('forbidden'))
  */
-export function authError(code: AuthErrorCode, message: string = AUTH_ERROR_CODES[code]): AuthError {
-  return Object.freeze({ code, message })
+export function authError(code: AuthErrorCode, message?: string): AuthError {
+  return errorBody(code, message)
 }
 
 /**

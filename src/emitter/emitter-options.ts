@@ -33,6 +33,12 @@ export interface EmitterOptions {
   readonly persistAttempts: number
   /** First retry delay of persistence, doubled on every attempt. @default PERSIST_BACKOFF_MS (500) */
   readonly persistBackoffMs: number
+  /**
+   * At most this many `agent-thinking` events per second per agent (execution + agentId): one that
+   * comes sooner is held until its slot and replaced by a newer one meanwhile (the latest wins; its
+   * emit resolves `coalesced`). No other type is coalesced. 0 turns it off. @default THINKING_EVENTS_PER_SECOND (0)
+   */
+  readonly thinkingEventsPerSecond: number
   /** How long `close()` waits for the outbox to drain. @default 5000 */
   readonly closeTimeoutMs: number
 }
@@ -54,6 +60,7 @@ export function resolveEmitterOptions(overrides: Partial<EmitterOptions>): Emitt
     commandTimeoutMs: config.redisCommandTimeoutMs,
     persistAttempts: config.persistAttempts,
     persistBackoffMs: config.persistBackoffMs,
+    thinkingEventsPerSecond: config.thinkingEventsPerSecond,
     closeTimeoutMs: 5000,
     ...Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined)),
   })

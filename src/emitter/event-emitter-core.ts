@@ -9,8 +9,10 @@ import { getLogger } from '../logger.js'
 import { PERSIST_JOB_NAME, persistJobOptions, type PersistJobData } from '../queue/persistence-queue.js'
 import { EventStamper } from '../redis/event-stamper.js'
 import { resolveEmitterOptions, type EmitterOptions } from './emitter-options.js'
+import { emitterMetrics } from '../metrics/emitter-metrics.js'
 import { Outbox, OutboxEntry } from './outbox.js'
 import { prepareEvent } from './prepare-event.js'
+import { ThinkingCoalescer } from './thinking-coalescer.js'
 
 /** What became of one `emitAgentEvent` call. It never throws. */
 export type EmitResult =
@@ -20,6 +22,8 @@ export type EmitResult =
   | { readonly status: 'queued'; readonly event: AgentEvent & { readonly id: string } }
   /** Accepted, then dropped from a full outbox during a Redis outage. */
   | { readonly status: 'dropped'; readonly event: AgentEvent & { readonly id: string } }
+  /** An agent-thinking event replaced by a later one of its agent before it was sent (`thinkingEventsPerSecond`). */
+  | { readonly status: 'coalesced'; readonly event: AgentEvent & { readonly id: string } }
   /** Refused: invalid, too large, or emitted after close(). */
   | { readonly status: 'rejected'; readonly error: AgentEventsError }
 
@@ -30,6 +34,7 @@ export interface EmitterStats {
   rejected: number
   sent: number
   dropped: number
+  coalesced: number
 }
 
 interface EmitterEvents {
@@ -46,8 +51,9 @@ const log = getLogger('emitter')
  */
 export class EventEmitterCore extends EventEmitter<EmitterEvents> {
   readonly options: EmitterOptions
-  readonly stats: EmitterStats = { accepted: 0, rejected: 0, sent: 0, dropped: 0 }
+  readonly stats: EmitterStats = { accepted: 0, rejected: 0, sent: 0, dropped: 0, coalesced: 0 }
   private readonly outbox: Outbox
+  private readonly thinking: ThinkingCoalescer | undefined
   private readonly listenersByType = new Map<AgentEventType | '*', Set<AgentEventListener>>()
   private connection: { redis: Redis; queue: Queue<PersistJobData>; stamper: EventStamper } | undefined
   private initializing: Promise<void> | undefined
@@ -62,6 +68,10 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
     super()
     this.options = resolveEmitterOptions(options)
     this.outbox = new Outbox(this.options.outboxLimit)
+    this.thinking =
+      this.options.thinkingEventsPerSecond > 0
+        ? new ThinkingCoalescer(this.options.thinkingEventsPerSecond, (entry) => this.enqueue(entry))
+        : undefined
   }
 
   /**
@@ -105,13 +115,20 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
     if (!prepared.ok) return this.reject(prepared.error)
 
     const entry = new OutboxEntry(prepared.prepared)
-    this.stats.accepted += 1
-    this.notifyListeners(entry.prepared.event)
-    const dropped = this.outbox.push(entry)
-    if (dropped) this.drop(dropped)
-    this.scheduleFlush()
-
     const event = entry.prepared.event
+    this.stats.accepted += 1
+    emitterMetrics().emitted.inc({ type: event.type })
+    this.notifyListeners(event)
+    const admission = this.thinking?.admit(entry) ?? 'send'
+    if (admission !== 'send') {
+      if ((await admission) === 'superseded') {
+        this.stats.coalesced += 1
+        emitterMetrics().coalesced.inc()
+        return { status: 'coalesced', event }
+      }
+    } else {
+      this.enqueue(entry)
+    }
     if (!this.isRedisReady() || this.options.ackTimeoutMs === 0) return { status: 'queued', event }
     const timeout = delay(this.options.ackTimeoutMs, 'timeout' as const, { ref: false })
     const outcome = await Promise.race([entry.sent, timeout])
@@ -121,6 +138,7 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
 
   /** Resolves true once every accepted event is in Redis, false if that takes longer than `timeoutMs`. */
   async flush(timeoutMs = this.options.closeTimeoutMs): Promise<boolean> {
+    this.thinking?.releaseAll()
     if (this.isIdle()) return true
     const idle = new Promise<true>((resolve) => this.idleWaiters.push(() => resolve(true)))
     return Promise.race([idle, delay(timeoutMs, false, { ref: false })])
@@ -166,6 +184,13 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
       redis.once('ready', resolve)
       redis.once('error', resolve)
     })
+  }
+
+  private enqueue(entry: OutboxEntry): void {
+    const dropped = this.outbox.push(entry)
+    if (dropped) this.drop(dropped)
+    emitterMetrics().outbox.set(this.outbox.size)
+    this.scheduleFlush()
   }
 
   private isRedisReady(): boolean {
@@ -224,6 +249,8 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
     )
     for (const { entry, event } of stamped) entry.markSent(event.seq)
     this.stats.sent += batch.length
+    emitterMetrics().published.inc(batch.length)
+    emitterMetrics().outbox.set(this.outbox.size)
   }
 
   private get policy(): { attempts: number; backoffMs: number } {
@@ -246,6 +273,7 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
   private drop(entry: OutboxEntry): void {
     entry.markDropped()
     this.stats.dropped += 1
+    emitterMetrics().dropped.inc()
     const now = Date.now()
     if (now - this.lastDropLog > 1000) {
       this.lastDropLog = now
@@ -261,6 +289,7 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
 
   private reject(error: AgentEventsError): EmitResult {
     this.stats.rejected += 1
+    emitterMetrics().rejected.inc({ reason: error.code })
     log.warn({ code: error.code, details: error.details }, error.message)
     this.report(error)
     return { status: 'rejected', error }

@@ -19,6 +19,12 @@ export class RecentBuffer {
     return members.map((member) => JSON.parse(member) as StampedAgentEvent)
   }
 
+  /** The newest buffered event of the execution, if any. */
+  async newest(executionId: string): Promise<StampedAgentEvent | undefined> {
+    const [member] = await this.redis.zrange(executionKeys(this.keyPrefix, executionId).recent, -1, -1)
+    return member === undefined ? undefined : (JSON.parse(member) as StampedAgentEvent)
+  }
+
   /** The last seq assigned in the execution (0 when none). */
   async lastSeq(executionId: string): Promise<number> {
     const value = await this.redis.get(executionKeys(this.keyPrefix, executionId).sequence)

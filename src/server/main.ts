@@ -1,22 +1,23 @@
 import { loadConfig } from '../config.js'
 import { getLogger } from '../logger.js'
-import { loadWebConfig } from './web-config.js'
 import { startWebSocketServer, type WebNode } from './web-node.js'
 
 /** The Procfile `web` process: one web node, configured from the environment. */
 const log = getLogger('web-main')
-/** Past this, a node that cannot close cleanly exits anyway so that the platform can replace it. */
-const HARD_STOP_MS = 15_000
+/** Past the shutdown grace period, a node that still cannot close exits anyway after this much more. */
+const HARD_STOP_MARGIN_MS = 5_000
 
 let node: WebNode
+const config = (() => {
+  try {
+    return loadConfig()
+  } catch (error) {
+    log.fatal({ err: error }, 'invalid configuration')
+    process.exit(1)
+  }
+})()
 try {
-  const config = loadConfig()
-  node = await startWebSocketServer({
-    ...loadWebConfig(),
-    redisUrl: config.redisUrl,
-    mongoUri: config.mongodbUri,
-    keyPrefix: config.redisKeyPrefix,
-  })
+  node = await startWebSocketServer({ mongoUri: config.mongodbUri })
 } catch (error) {
   log.fatal({ err: error }, 'web node failed to start')
   process.exit(1)
@@ -28,8 +29,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (stopping) return
     stopping = true
-    log.info({ signal }, 'stopping: closing clients, then Redis and the store')
-    const hardStop = setTimeout(() => process.exit(1), HARD_STOP_MS).unref()
+    log.info({ signal }, 'stopping: clients told to reconnect elsewhere, then Redis and the store')
+    const hardStop = setTimeout(() => process.exit(1), config.web.shutdownGraceMs + HARD_STOP_MARGIN_MS)
+    hardStop.unref()
     node.close().then(
       () => {
         clearTimeout(hardStop)

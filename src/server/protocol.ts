@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { errorBody, type ErrorBody, type ErrorCode } from '../errors.js'
 import { EVENT_TYPES, type AgentEventType, type StampedAgentEvent } from '../events/schemas.js'
 
 /**
@@ -7,26 +8,12 @@ import { EVENT_TYPES, type AgentEventType, type StampedAgentEvent } from '../eve
  * differs (Socket.IO events with acknowledgements, JSON frames with a `type`).
  */
 
-/** Error codes a client can receive. Matched on by clients and tests; the message is for humans. */
-export const WIRE_ERROR_CODES = {
-  invalid_request: 'The request is malformed',
-  too_many_subscriptions: 'The connection has reached its maximum number of subscriptions',
-  slow_consumer: 'The client did not read its events fast enough and was disconnected; resume with since',
-  history_unavailable: 'The history of the execution could not be read; retry the subscription',
-  closed: 'The web node is shutting down; reconnect to another node',
-  internal_error: 'The web node failed unexpectedly while handling the request',
-} as const
+/** The error object of both protocols, `{ code, message }`, with a code of `src/errors.ts`. */
+export type WireError = ErrorBody
 
-export type WireErrorCode = keyof typeof WIRE_ERROR_CODES
-
-/** The error object of both protocols: `{ code, message }`. */
-export interface WireError {
-  readonly code: WireErrorCode
-  readonly message: string
-}
-
-export function wireError(code: WireErrorCode, message: string = WIRE_ERROR_CODES[code]): WireError {
-  return { code, message }
+/** Builds a {@link WireError}, with the catalogue message of its code unless a more precise one is given. */
+export function wireError(code: ErrorCode, message?: string): WireError {
+  return errorBody(code, message)
 }
 
 const MAX_ID_LENGTH = 200
@@ -158,10 +145,21 @@ export type RawServerMessage =
   /** Reply to a request that failed, or to a frame that is not a request. The connection stays open. */
   | { readonly type: 'error'; readonly error: WireError }
 
-/** Close code of a raw WebSocket dropped as a slow consumer (4000-4999: application codes). */
-export const SLOW_CONSUMER_CLOSE_CODE = 4008
-/** Close code of raw WebSockets when the node shuts down (1001: going away). */
-export const GOING_AWAY_CLOSE_CODE = 1001
+/**
+ * Close codes of the raw WebSocket endpoint. Each closing is preceded by an `error` frame with the
+ * code's name, except a transport-level cut-off (1009 for a frame over the hard limit, 1007 for
+ * invalid UTF-8, from the WebSocket library).
+ */
+export const RAW_CLOSE_CODES = {
+  /** The node is shutting down (or restarting): reconnect, to another node, and resume with `since`. */
+  serviceRestart: 1012,
+  /** The client did not read its events fast enough (`slow_consumer`): reconnect and resume with `since`. */
+  slowConsumer: 4008,
+  /** The client kept sending past its rate limit (`rate_limited`). */
+  rateLimited: 4029,
+  /** The upgrade's token was missing, invalid or expired (`token_*`). */
+  unauthenticated: 4401,
+} as const
 
 // ---- Parsing ------------------------------------------------------------------------------------
 

@@ -1,14 +1,21 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import type { AccessClaims } from '../auth/access-claims.js'
+import { tokenFromUpgradeRequest } from '../auth/token-from-request.js'
+import type { TokenVerifier } from '../auth/verify-token.js'
+import { httpStatusOf } from '../errors.js'
 import { getLogger } from '../logger.js'
+import { webMetrics } from '../metrics/web-metrics.js'
+import type { ClientAdmission } from './client-admission.js'
 import {
-  GOING_AWAY_CLOSE_CODE,
   parseRawRequest,
-  SLOW_CONSUMER_CLOSE_CODE,
+  RAW_CLOSE_CODES,
   wireError,
   type RawServerMessage,
+  type WireError,
 } from './protocol.js'
+import { HARD_FRAME_LIMIT_FACTOR, RequestIntake, type RequestIntakeLimits } from './request-intake.js'
 import type { Subscriber } from './subscriber.js'
 import type { SubscriptionRegistry } from './subscription-registry.js'
 import type { SubscriptionService } from './subscription-service.js'
@@ -18,19 +25,21 @@ export interface RawWebSocketEndpointOptions {
   readonly heartbeatInterval: number
   /** A client that has sent nothing (not even a pong) for this long is terminated. */
   readonly clientTimeout: number
-  /** Largest frame a client may send; a larger one closes the connection (1009). */
-  readonly maxMessageBytes: number
   /** Upgrades on this path prefix belong to Socket.IO and are left alone. */
   readonly socketIoPath: string
+  readonly admission: ClientAdmission
+  /** Verifies the upgrade request's token (`Authorization: Bearer`, else `?token=`). */
+  readonly verify: TokenVerifier
+  readonly intake: RequestIntakeLimits
 }
 
-/** How long clients get to answer the close handshake on shutdown before they are cut off. */
-const CLOSE_GRACE_MS = 1000
 const log = getLogger('raw-websocket')
 
 /**
  * The plain WebSocket endpoint (the seed's JSON protocol, usable with wscat) on every upgrade path
- * but Socket.IO's. Requests of one connection are answered one at a time, in order.
+ * but Socket.IO's. An upgrade from a refused Origin or address is answered with an HTTP error; one
+ * with a bad token is accepted only to be told why and closed (4401), which browsers can see. Requests
+ * of one connection are answered one at a time, in order.
  */
 export class RawWebSocketEndpoint {
   private readonly wss: WebSocketServer
@@ -44,7 +53,10 @@ export class RawWebSocketEndpoint {
     private readonly service: SubscriptionService,
     private readonly options: RawWebSocketEndpointOptions,
   ) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes })
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.intake.maxMessageBytes * HARD_FRAME_LIMIT_FACTOR,
+    })
     server.on('upgrade', this.onUpgrade)
     this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatInterval)
     this.heartbeat.unref()
@@ -55,39 +67,73 @@ export class RawWebSocketEndpoint {
     return this.wss.clients.size
   }
 
-  /** Stops accepting upgrades and closes every client (1001), cutting off those that do not answer. */
-  close(): Promise<void> {
-    this.closing ??= this.closeClients()
+  /**
+   * Stops accepting upgrades, tells every client the node is going away and closes it (1012: service
+   * restart, reconnect elsewhere); those that have not closed after `graceMs` are cut off.
+   */
+  close(graceMs: number): Promise<void> {
+    this.closing ??= this.closeClients(graceMs)
     return this.closing
   }
 
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if ((request.url ?? '/').startsWith(this.options.socketIoPath)) return
-    if (this.closing) {
-      socket.destroy()
-      return
-    }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws))
+    if (this.closing) return refuseUpgrade(socket, wireError('closed'))
+    const refusal = this.options.admission.refusalOf(request)
+    if (refusal) return refuseUpgrade(socket, refusal)
+    const release = this.options.admission.admit(request)
+    socket.once('close', release)
+    this.options.verify(tokenFromUpgradeRequest(request)).then(
+      (result) => {
+        if (socket.destroyed) return
+        this.wss.handleUpgrade(request, socket, head, (ws) => {
+          if (result.ok) return this.onConnection(ws, result.claims)
+          webMetrics().clientErrors.inc({ code: result.error.code })
+          ws.send(errorFrame(result.error))
+          ws.close(RAW_CLOSE_CODES.unauthenticated, result.error.code)
+        })
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'token verification failed')
+        refuseUpgrade(socket, wireError('internal_error'))
+      },
+    )
   }
 
-  private onConnection(ws: WebSocket): void {
+  private onConnection(ws: WebSocket, claims: AccessClaims): void {
+    webMetrics().connectionsOpened.inc({ protocol: 'raw' })
     this.lastHeard.set(ws, Date.now())
-    const subscriber = this.registry.connect({
-      send: (outgoing) => ws.send(outgoing.rawFrame),
-      bufferedBytes: () => ws.bufferedAmount,
-      dropAsSlowConsumer() {
-        ws.close(SLOW_CONSUMER_CLOSE_CODE, 'slow_consumer')
+    const subscriber = this.registry.connect(
+      {
+        protocol: 'raw',
+        send: (outgoing) => ws.send(outgoing.rawFrame),
+        bufferedBytes: () => ws.bufferedAmount,
+        dropAsSlowConsumer() {
+          ws.send(errorFrame(wireError('slow_consumer')))
+          ws.close(RAW_CLOSE_CODES.slowConsumer, 'slow_consumer')
+        },
       },
-    })
+      claims,
+    )
+    const intake = new RequestIntake(this.options.intake)
+    const send = (message: RawServerMessage): void => {
+      if (message.type === 'error') webMetrics().clientErrors.inc({ code: message.error.code })
+      ws.send(JSON.stringify(message))
+    }
     ws.on('message', (data, isBinary) => {
       this.lastHeard.set(ws, Date.now())
+      const verdict = intake.admit(byteLength(data))
+      if (!verdict.ok) {
+        send({ type: 'error', error: verdict.error })
+        if (verdict.disconnect) ws.close(RAW_CLOSE_CODES.rateLimited, 'rate_limited')
+        return
+      }
       subscriber
-        .serially(() => this.handle(ws, subscriber, data, isBinary))
+        .serially(() => this.handle(send, subscriber, data, isBinary))
         .catch((error: unknown) => {
           log.error({ err: error }, 'raw websocket request failed')
-          ws.send(
-            JSON.stringify({ type: 'error', error: wireError('internal_error') } satisfies RawServerMessage),
-          )
+          webMetrics().internalErrors.inc()
+          send({ type: 'error', error: wireError('internal_error') })
         })
     })
     ws.on('pong', () => this.lastHeard.set(ws, Date.now()))
@@ -99,12 +145,11 @@ export class RawWebSocketEndpoint {
   }
 
   private async handle(
-    ws: WebSocket,
+    send: (message: RawServerMessage) => void,
     subscriber: Subscriber,
     data: RawData,
     isBinary: boolean,
   ): Promise<void> {
-    const send = (message: RawServerMessage): void => ws.send(JSON.stringify(message))
     if (isBinary) {
       return send({ type: 'error', error: wireError('invalid_request', 'Binary frames are not accepted') })
     }
@@ -141,17 +186,40 @@ export class RawWebSocketEndpoint {
     }
   }
 
-  private async closeClients(): Promise<void> {
+  private async closeClients(graceMs: number): Promise<void> {
     clearInterval(this.heartbeat)
     this.server.off('upgrade', this.onUpgrade)
     const clients = [...this.wss.clients]
     const closed = clients.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())))
-    for (const ws of clients) ws.close(GOING_AWAY_CLOSE_CODE, 'server shutting down')
-    const cutOff = setTimeout(() => clients.forEach((ws) => ws.terminate()), CLOSE_GRACE_MS)
+    for (const ws of clients) {
+      ws.send(errorFrame(wireError('closed')))
+      ws.close(RAW_CLOSE_CODES.serviceRestart, 'closed')
+    }
+    const cutOff = setTimeout(() => clients.forEach((ws) => ws.terminate()), graceMs)
     await Promise.all(closed)
     clearTimeout(cutOff)
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))
   }
+}
+
+function errorFrame(error: WireError): string {
+  return JSON.stringify({ type: 'error', error } satisfies RawServerMessage)
+}
+
+/** Answers an upgrade request with the HTTP status of the error and `{ error }` as JSON. */
+function refuseUpgrade(socket: Duplex, error: WireError): void {
+  webMetrics().clientErrors.inc({ code: error.code })
+  const body = JSON.stringify({ error })
+  const status = httpStatusOf(error.code)
+  socket.end(
+    `HTTP/1.1 ${status} ${error.code}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  )
+}
+
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((total, chunk) => total + chunk.length, 0)
+  return data instanceof ArrayBuffer ? data.byteLength : data.length
 }
 
 function textOf(data: RawData): string {

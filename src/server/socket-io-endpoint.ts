@@ -1,5 +1,9 @@
 import type { Server, Socket } from 'socket.io'
+import type { AccessClaims } from '../auth/access-claims.js'
+import { tokenFromHandshake } from '../auth/token-from-request.js'
+import type { TokenVerifier } from '../auth/verify-token.js'
 import { getLogger } from '../logger.js'
+import { webMetrics } from '../metrics/web-metrics.js'
 import {
   parseSubscribe,
   parseUnsubscribe,
@@ -7,27 +11,78 @@ import {
   wireError,
   type Outcome,
   type SocketIoAck,
+  type WireError,
 } from './protocol.js'
+import { RequestIntake, type RequestIntakeLimits } from './request-intake.js'
 import type { EventSink } from './subscriber.js'
 import type { SubscriptionRegistry } from './subscription-registry.js'
 import type { SubscriptionService } from './subscription-service.js'
 
-type Ack = (reply: SocketIoAck<object>) => void
+export interface SocketIoEndpointOptions {
+  /** Verifies the handshake's token (`auth.token`, else `Authorization: Bearer`). */
+  readonly verify: TokenVerifier
+  readonly intake: RequestIntakeLimits
+}
 
+/** The Socket.IO side of a web node, as the node's shutdown sees it. */
+export interface SocketIoEndpoint {
+  /** Tells every client that the node is going away; their transports close next, and they reconnect. */
+  notifyShutdown(): void
+}
+
+type Ack = (reply: SocketIoAck<object>) => void
+type Respond = (outcome: Outcome<object>) => void
+
+const REQUEST_EVENTS: ReadonlySet<string> = new Set([
+  SOCKET_IO_EVENTS.subscribe,
+  SOCKET_IO_EVENTS.unsubscribe,
+])
 const log = getLogger('socket-io')
 
 /**
- * Serves the Socket.IO protocol of the default namespace: `subscribe` / `unsubscribe` with
- * acknowledgements, events as `event`, and `error` for what has no acknowledgement to go to.
+ * Serves the Socket.IO protocol of the default namespace: the handshake's token is verified, every
+ * request passes the connection's size and rate limits, then `subscribe` / `unsubscribe` are answered
+ * with acknowledgements; events go out as `event`, and `error` carries what has no ack to go to.
  */
 export function attachSocketIoEndpoint(
   io: Server,
   registry: SubscriptionRegistry,
   service: SubscriptionService,
-): void {
+  options: SocketIoEndpointOptions,
+): SocketIoEndpoint {
+  const claimsOf = new WeakMap<Socket, AccessClaims>()
+
+  io.use((socket, next) => {
+    options.verify(tokenFromHandshake(socket.handshake)).then(
+      (result) => {
+        if (result.ok) {
+          claimsOf.set(socket, result.claims)
+          return next()
+        }
+        webMetrics().clientErrors.inc({ code: result.error.code })
+        // The client's `connect_error` carries the message, and the code in `data`.
+        next(Object.assign(new Error(result.error.message), { data: result.error }))
+      },
+      (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+    )
+  })
+
   io.on('connection', (socket) => {
-    const subscriber = registry.connect(socketSink(socket))
+    const claims = claimsOf.get(socket)
+    if (!claims) return void socket.disconnect(true)
+    webMetrics().connectionsOpened.inc({ protocol: 'socket.io' })
+    const subscriber = registry.connect(socketSink(socket), claims)
     socket.on('disconnect', () => subscriber.close())
+
+    const intake = new RequestIntake(options.intake)
+    socket.use((packet, next) => {
+      const [name, ...args] = packet
+      const { respond } = requestOf(socket, args)
+      const refusal = refusalOf(intake, name, args)
+      if (!refusal) return next()
+      respond({ ok: false, error: refusal.error })
+      if (refusal.disconnect) socket.disconnect(true)
+    })
 
     socket.on(SOCKET_IO_EVENTS.subscribe, (...args: unknown[]) => {
       const { payload, respond } = requestOf(socket, args)
@@ -52,16 +107,50 @@ export function attachSocketIoEndpoint(
       )
     })
   })
+
+  return {
+    notifyShutdown() {
+      io.emit(SOCKET_IO_EVENTS.error, wireError('closed'))
+    },
+  }
 }
 
-type Respond = (outcome: Outcome<object>) => void
+/** Why a request must be dropped before it is handled, if it must: limits first, then its name. */
+function refusalOf(
+  intake: RequestIntake,
+  name: unknown,
+  args: readonly unknown[],
+): { readonly error: WireError; readonly disconnect: boolean } | undefined {
+  const bytes = requestBytes(name, args)
+  if (bytes === undefined) {
+    return { error: wireError('invalid_request', 'The request cannot be measured'), disconnect: false }
+  }
+  const verdict = intake.admit(bytes)
+  if (!verdict.ok) return verdict
+  if (typeof name !== 'string' || !REQUEST_EVENTS.has(name)) {
+    const known = [...REQUEST_EVENTS].join(', ')
+    return { error: wireError('invalid_request', `Unknown request; send one of ${known}`), disconnect: false }
+  }
+  return undefined
+}
+
+/** The size of a request as JSON, without its ack callback; undefined when it cannot be serialized. */
+function requestBytes(name: unknown, args: readonly unknown[]): number | undefined {
+  const payload = typeof args.at(-1) === 'function' ? args.slice(0, -1) : args
+  try {
+    return Buffer.byteLength(JSON.stringify([name, ...payload]) ?? '')
+  } catch {
+    return undefined
+  }
+}
 
 /** A request's payload, and how to answer it: its ack, or the `error` event when it has none. */
-function requestOf(socket: Socket, args: unknown[]): { payload: unknown; respond: Respond } {
+function requestOf(socket: Socket, args: readonly unknown[]): { payload: unknown; respond: Respond } {
   // The client's acknowledgement callback is the last argument, when it asked for one.
   const last = args.at(-1)
   const ack = typeof last === 'function' ? (last as Ack) : undefined
   const respond: Respond = (outcome) => {
+    if (!outcome.ok) webMetrics().clientErrors.inc({ code: outcome.error.code })
     if (ack) ack(outcome.ok ? { ok: true, ...outcome.value } : { ok: false, error: outcome.error })
     else if (!outcome.ok) socket.emit(SOCKET_IO_EVENTS.error, outcome.error)
   }
@@ -72,6 +161,7 @@ function requestOf(socket: Socket, args: unknown[]): { payload: unknown; respond
 function serve(handling: Promise<void>, respond: Respond): void {
   handling.catch((error: unknown) => {
     log.error({ err: error }, 'socket.io request failed')
+    webMetrics().internalErrors.inc()
     respond({ ok: false, error: wireError('internal_error') })
   })
 }
@@ -79,6 +169,7 @@ function serve(handling: Promise<void>, respond: Respond): void {
 function socketSink(socket: Socket): EventSink {
   const pending = new PendingBytes(socket)
   return {
+    protocol: 'socket.io',
     send: (outgoing) => socket.emit(SOCKET_IO_EVENTS.event, outgoing.event),
     bufferedBytes: () => pending.bytes(),
     dropAsSlowConsumer() {

@@ -1,4 +1,6 @@
+import type { AccessClaims } from '../auth/access-claims.js'
 import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
+import { webMetrics } from '../metrics/web-metrics.js'
 import { conversationRoom, executionRoom } from '../redis/keys.js'
 import type { SubscriptionTarget } from './protocol.js'
 
@@ -17,6 +19,7 @@ export class OutgoingEvent {
 
 /** How a subscriber's protocol reaches its client. */
 export interface EventSink {
+  readonly protocol: 'socket.io' | 'raw'
   send(outgoing: OutgoingEvent): void
   /** Bytes queued on our side that the client has not taken yet. */
   bufferedBytes(): number
@@ -59,10 +62,15 @@ export class Subscriber {
   private requests: Promise<unknown> = Promise.resolve()
   #closed = false
 
+  /**
+   * @param claims what the client's access token lets it watch; every subscription is checked
+   *   against them before it starts
+   */
   constructor(
     private readonly sink: EventSink,
     private readonly rooms: RoomMembership,
     private readonly limits: SubscriberLimits,
+    readonly claims: AccessClaims,
   ) {}
 
   get closed(): boolean {
@@ -71,6 +79,11 @@ export class Subscriber {
 
   get subscriptionCount(): number {
     return this.executions.size + this.conversations.size
+  }
+
+  /** Subscriptions by kind. */
+  get subscriptionCounts(): { readonly execution: number; readonly conversation: number } {
+    return { execution: this.executions.size, conversation: this.conversations.size }
   }
 
   isSubscribed(target: SubscriptionTarget): boolean {
@@ -139,7 +152,7 @@ export class Subscriber {
   ): Promise<void> {
     for (const event of replayed) {
       if (this.#closed) return
-      this.sink.send(new OutgoingEvent(event))
+      this.send(new OutgoingEvent(event))
       if (this.sink.bufferedBytes() > this.limits.bufferLimitBytes && !(await this.drained())) {
         return this.dropAsSlowConsumer()
       }
@@ -213,8 +226,13 @@ export class Subscriber {
 
   private deliver(outgoing: OutgoingEvent): void {
     if (this.#closed) return
-    this.sink.send(outgoing)
+    this.send(outgoing)
     if (this.sink.bufferedBytes() > this.limits.bufferLimitBytes) this.dropAsSlowConsumer()
+  }
+
+  private send(outgoing: OutgoingEvent): void {
+    this.sink.send(outgoing)
+    webMetrics().delivered.inc({ protocol: this.sink.protocol })
   }
 
   /** Waits until the client has taken half of its buffer; false when it does not within the drain timeout. */
@@ -228,6 +246,8 @@ export class Subscriber {
   }
 
   private dropAsSlowConsumer(): void {
+    if (this.#closed) return
+    webMetrics().clientErrors.inc({ code: 'slow_consumer' })
     this.close()
     this.sink.dropAsSlowConsumer()
   }

@@ -1,4 +1,6 @@
+import type { AccessClaims } from '../auth/access-claims.js'
 import type { StampedAgentEvent } from '../events/schemas.js'
+import { webMetrics } from '../metrics/web-metrics.js'
 import { getLogger } from '../logger.js'
 import {
   OutgoingEvent,
@@ -17,7 +19,7 @@ const log = getLogger('subscription-registry')
  *
  * @example
  * const registry = new SubscriptionRegistry({ bufferLimitBytes: 1 << 20, maxHeldEvents: 10_000, drainTimeoutMs: 60_000 })
- * const subscriber = registry.connect(sink)
+ * const subscriber = registry.connect(sink, claims)
  * registry.dispatch(event, ['execution:exec-1'])
  */
 export class SubscriptionRegistry implements RoomMembership {
@@ -27,8 +29,8 @@ export class SubscriptionRegistry implements RoomMembership {
   constructor(private readonly limits: SubscriberLimits) {}
 
   /** A new subscriber for one client connection; `close()` it when the connection ends. */
-  connect(sink: EventSink): Subscriber {
-    const subscriber = new Subscriber(sink, this, this.limits)
+  connect(sink: EventSink, claims: AccessClaims): Subscriber {
+    const subscriber = new Subscriber(sink, this, this.limits, claims)
     this.subscribers.add(subscriber)
     return subscriber
   }
@@ -38,9 +40,19 @@ export class SubscriptionRegistry implements RoomMembership {
     return [...this.subscribers]
   }
 
-  /** Connected subscribers (both protocols) and rooms with at least one of them. */
-  stats(): { readonly subscribers: number; readonly rooms: number } {
-    return { subscribers: this.subscribers.size, rooms: this.rooms.size }
+  /** Connected subscribers (both protocols), rooms with at least one of them, subscriptions by kind. */
+  stats(): {
+    readonly subscribers: number
+    readonly rooms: number
+    readonly subscriptions: { readonly execution: number; readonly conversation: number }
+  } {
+    const subscriptions = { execution: 0, conversation: 0 }
+    for (const subscriber of this.subscribers) {
+      const counts = subscriber.subscriptionCounts
+      subscriptions.execution += counts.execution
+      subscriptions.conversation += counts.conversation
+    }
+    return { subscribers: this.subscribers.size, rooms: this.rooms.size, subscriptions }
   }
 
   /** Whether any subscriber of this node listens to the room. */
@@ -77,6 +89,7 @@ export class SubscriptionRegistry implements RoomMembership {
       for (const subscriber of this.rooms.get(room) ?? []) targets.add(subscriber)
     }
     if (targets.size === 0) return
+    webMetrics().received.inc()
     const outgoing = new OutgoingEvent(event)
     for (const subscriber of targets) {
       try {

@@ -1,4 +1,5 @@
 import { getLogger } from '../logger.js'
+import { webMetrics } from '../metrics/web-metrics.js'
 import type { History, HistoryReader } from './history-reader.js'
 import {
   wireError,
@@ -7,7 +8,9 @@ import {
   type Subscribed,
   type SubscriptionTarget,
   type Unsubscribed,
+  type WireError,
 } from './protocol.js'
+import type { SubscriptionAccess } from './subscription-access.js'
 import type { Subscriber } from './subscriber.js'
 
 export interface SubscriptionServiceOptions {
@@ -28,6 +31,7 @@ export class SubscriptionService {
 
   constructor(
     private readonly history: HistoryReader,
+    private readonly access: SubscriptionAccess,
     private readonly options: SubscriptionServiceOptions,
   ) {}
 
@@ -40,14 +44,8 @@ export class SubscriptionService {
     request: SubscribeRequest,
     respond: (outcome: Outcome<Subscribed>) => void,
   ): Promise<void> {
-    if (this.closing) return respond({ ok: false, error: wireError('closed') })
-    const limit = this.options.maxSubscriptionsPerConnection
-    if (!subscriber.isSubscribed(request) && subscriber.subscriptionCount >= limit) {
-      return respond({
-        ok: false,
-        error: wireError('too_many_subscriptions', `A connection may hold at most ${limit} subscriptions`),
-      })
-    }
+    const refusal = await this.refusalOf(subscriber, request)
+    if (refusal) return respond({ ok: false, error: refusal })
     const types = request.types ? new Set(request.types) : undefined
     if (request.kind === 'conversation') {
       subscriber.subscribeConversation(request.conversationId, types)
@@ -68,6 +66,7 @@ export class SubscriptionService {
     if (subscriber.closed) return
     const replayed = subscriber.replayable(executionId, history.events)
     const { lastSeq, missing } = history
+    countReplay(replayed.length, missing !== undefined)
     respond({
       ok: true,
       value: missing
@@ -95,8 +94,31 @@ export class SubscriptionService {
       if (history.missing)
         log.warn({ executionId, missing: history.missing }, 'events lost in a Redis reconnect')
       const replayed = subscriber.replayable(executionId, history.events)
+      countReplay(replayed.length, history.missing !== undefined)
       await subscriber.completeReplay(executionId, replayed, Math.max(afterSeq, history.lastSeq))
     }
+  }
+
+  /** Why the subscription must be refused, if it must: shutdown, the per-connection limit, the claims. */
+  private async refusalOf(subscriber: Subscriber, request: SubscribeRequest): Promise<WireError | undefined> {
+    if (this.closing) return wireError('closed')
+    const limit = this.options.maxSubscriptionsPerConnection
+    if (!subscriber.isSubscribed(request) && subscriber.subscriptionCount >= limit) {
+      return wireError('too_many_subscriptions', `A connection may hold at most ${limit} subscriptions`)
+    }
+    let allowed: boolean
+    try {
+      allowed = await this.access.allows(subscriber.claims, request)
+    } catch (error) {
+      log.warn({ err: error }, 'access lookup failed')
+      return wireError('history_unavailable')
+    }
+    if (allowed) return undefined
+    const what =
+      request.kind === 'execution'
+        ? `execution ${request.executionId}`
+        : `conversation ${request.conversationId}`
+    return wireError('forbidden', `The access token does not grant access to ${what}`)
   }
 
   /** Ends a subscription; succeeds also when there was none. */
@@ -115,4 +137,11 @@ export class SubscriptionService {
   close(): void {
     this.closing = true
   }
+}
+
+function countReplay(events: number, missing: boolean): void {
+  const metrics = webMetrics()
+  metrics.replays.inc()
+  metrics.replaySize.observe(events)
+  if (missing) metrics.replayMissing.inc()
 }

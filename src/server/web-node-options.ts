@@ -1,23 +1,26 @@
 import type { RequestListener } from 'node:http'
 import { z } from 'zod'
+import { parseAuthOptions, type AuthOptions } from '../auth/auth-options.js'
 import { loadConfig } from '../config.js'
 import { AgentEventsError } from '../errors.js'
 
-/** Options of {@link startWebSocketServer}; every one has a default. */
+/** Options of {@link startWebSocketServer}; every one has a default, most from the environment. */
 export interface WebNodeOptions {
-  /** TCP port of the node (Socket.IO, raw WebSocket and HTTP); 0 picks a free one. @default 3001 */
+  /** TCP port of the node (Socket.IO, raw WebSocket and HTTP); 0 picks a free one. @default WS_PORT, PORT, 3001 */
   readonly port?: number
-  /** Interface to listen on. @default every interface */
+  /** Interface to listen on. @default HOST, else every interface */
   readonly host?: string
   /** @default REDIS_URL */
   readonly redisUrl?: string
   /**
-   * MongoDB of the persistence workers, read when a resuming client asks for events older than the
-   * recent buffer. Without it such a replay answers with the `missing` range. @default none
+   * MongoDB of the persistence workers: replays of events older than the recent buffer, and the HTTP
+   * API. Without it such a replay answers with the `missing` range and the API with 503. @default none
    */
   readonly mongoUri?: string
   /** Prefix of our Redis keys; must be the emitters'. @default REDIS_KEY_PREFIX ('ae') */
   readonly keyPrefix?: string
+  /** The persistence queue, whose depth and lag `/metrics` and `/readyz` report. @default QUEUE_NAME */
+  readonly queueName?: string
   /** The node pings every client this often (Socket.IO `pingInterval`, raw WebSocket pings), in ms. @default 30000 */
   readonly heartbeatInterval?: number
   /**
@@ -33,38 +36,71 @@ export interface WebNodeOptions {
   readonly replayWaitMs?: number
   /** Live events held per execution while its replay is read, past which the client is dropped as `slow_consumer`. @default 10000 */
   readonly maxHeldEvents?: number
-  /** Largest message a client may send, in bytes (Socket.IO `maxHttpBufferSize`, raw `maxPayload`). @default 65536 */
+  /**
+   * Largest request a client may send, in bytes: a larger one is refused with `message_too_large`
+   * and the connection stays. A frame over 16 times this is cut off by the transport. @default 65536
+   */
   readonly maxMessageBytes?: number
+  /** Requests one connection may send per second on average; beyond, `rate_limited`. @default 50 */
+  readonly messagesPerSecond?: number
+  /** Requests one connection may send at once before the per-second rate applies. @default 100 */
+  readonly messageBurst?: number
+  /** A connection refused for its rate this many seconds in a row is disconnected. @default 3 */
+  readonly rateLimitDisconnectSeconds?: number
+  /** Open connections (both protocols) per client address; 0 for no limit. @default 256 */
+  readonly maxConnectionsPerIp?: number
+  /** Take the client address from `X-Forwarded-For` (behind a proxy you trust). @default false */
+  readonly trustProxy?: boolean
+  /**
+   * Origins (`https://app.example.com`) whose pages may connect; `*` allows any. Requests without an
+   * Origin header (not from a browser) are always allowed. @default ALLOWED_ORIGINS, else `*` outside
+   * production and none in production
+   */
+  readonly allowedOrigins?: readonly string[]
+  /** Client authentication. @default from the AUTH_* variables (see README); production refuses to start without */
+  readonly auth?: AuthOptions
+  /** How long `close()` gives clients to leave before it cuts them off, in ms. @default 10000 */
+  readonly shutdownGraceMs?: number
   /** How long startup waits for Redis and for its first broadcast to come back, in ms. @default 10000 */
   readonly startTimeoutMs?: number
-  /** Handles plain HTTP requests (the HTTP API, the dashboard). @default answers 404 */
+  /** Handles plain HTTP requests the node does not serve itself (/api, /healthz, /readyz, /metrics, the dashboard). @default 404 */
   readonly requestListener?: RequestListener
 }
 
-export type ResolvedWebNodeOptions = Required<Omit<WebNodeOptions, 'host' | 'mongoUri' | 'requestListener'>> &
+type Defaulted = Omit<WebNodeOptions, 'host' | 'mongoUri' | 'requestListener'>
+export type ResolvedWebNodeOptions = Required<Defaulted> &
   Pick<WebNodeOptions, 'host' | 'mongoUri' | 'requestListener'>
 
 const milliseconds = z.number().int().min(1)
+const count = z.number().int().min(1)
 
 const optionsSchema = z.object({
-  port: z.number().int().min(0).max(65_535).default(3001),
+  port: z.number().int().min(0).max(65_535).optional(),
   host: z.string().min(1).optional(),
   redisUrl: z.string().min(1).optional(),
   mongoUri: z.string().min(1).optional(),
   keyPrefix: z.string().min(1).optional(),
-  heartbeatInterval: milliseconds.default(30_000),
-  clientTimeout: milliseconds.default(60_000),
-  maxSubscriptionsPerConnection: z.number().int().min(1).default(100),
-  clientBufferLimit: z.number().int().min(1024).default(1_048_576),
-  replayWaitMs: z.number().int().min(0).default(2000),
-  maxHeldEvents: z.number().int().min(1).default(10_000),
-  maxMessageBytes: z.number().int().min(1024).default(65_536),
+  queueName: z.string().min(1).optional(),
+  heartbeatInterval: milliseconds.optional(),
+  clientTimeout: milliseconds.optional(),
+  maxSubscriptionsPerConnection: count.optional(),
+  clientBufferLimit: z.number().int().min(1024).optional(),
+  replayWaitMs: z.number().int().min(0).optional(),
+  maxHeldEvents: count.default(10_000),
+  maxMessageBytes: z.number().int().min(1024).optional(),
+  messagesPerSecond: count.optional(),
+  messageBurst: count.optional(),
+  rateLimitDisconnectSeconds: count.optional(),
+  maxConnectionsPerIp: z.number().int().min(0).optional(),
+  trustProxy: z.boolean().optional(),
+  allowedOrigins: z.array(z.string().min(1)).optional(),
+  shutdownGraceMs: z.number().int().min(0).optional(),
   startTimeoutMs: milliseconds.default(10_000),
 })
 
 /** Applies the defaults and validates; throws `invalid_config` naming every bad option. */
 export function resolveWebNodeOptions(options: WebNodeOptions): ResolvedWebNodeOptions {
-  const { requestListener, ...plain } = options
+  const { requestListener, auth, ...plain } = options
   const defined = Object.fromEntries(Object.entries(plain).filter(([, value]) => value !== undefined))
   const parsed = optionsSchema.safeParse(defined)
   if (!parsed.success) {
@@ -75,18 +111,46 @@ export function resolveWebNodeOptions(options: WebNodeOptions): ResolvedWebNodeO
     const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ')
     throw new AgentEventsError('invalid_config', `Invalid web node options: ${summary}`, details)
   }
-  const resolved = parsed.data
+  const config = loadConfig()
+  const web = config.web
+  const given = parsed.data
+  const resolved = {
+    port: given.port ?? web.port,
+    host: given.host ?? web.host,
+    redisUrl: given.redisUrl ?? config.redisUrl,
+    mongoUri: given.mongoUri,
+    keyPrefix: given.keyPrefix ?? config.redisKeyPrefix,
+    queueName: given.queueName ?? config.queueName,
+    heartbeatInterval: given.heartbeatInterval ?? web.heartbeatInterval,
+    clientTimeout: given.clientTimeout ?? web.clientTimeout,
+    maxSubscriptionsPerConnection: given.maxSubscriptionsPerConnection ?? web.maxSubscriptionsPerConnection,
+    clientBufferLimit: given.clientBufferLimit ?? web.clientBufferLimit,
+    replayWaitMs: given.replayWaitMs ?? web.replayWaitMs,
+    maxHeldEvents: given.maxHeldEvents,
+    maxMessageBytes: given.maxMessageBytes ?? web.maxMessageBytes,
+    messagesPerSecond: given.messagesPerSecond ?? web.messagesPerSecond,
+    messageBurst: given.messageBurst ?? web.messageBurst,
+    rateLimitDisconnectSeconds: given.rateLimitDisconnectSeconds ?? web.rateLimitDisconnectSeconds,
+    maxConnectionsPerIp: given.maxConnectionsPerIp ?? web.maxConnectionsPerIp,
+    trustProxy: given.trustProxy ?? web.trustProxy,
+    allowedOrigins: given.allowedOrigins ?? defaultOrigins(web.allowedOrigins, config.nodeEnv),
+    auth: auth ?? parseAuthOptions(config.auth),
+    shutdownGraceMs: given.shutdownGraceMs ?? web.shutdownGraceMs,
+    startTimeoutMs: given.startTimeoutMs,
+    requestListener,
+  }
   if (resolved.clientTimeout <= resolved.heartbeatInterval) {
     throw new AgentEventsError('invalid_config', 'clientTimeout must be longer than heartbeatInterval', [
       { path: 'clientTimeout', message: 'must be greater than heartbeatInterval' },
     ])
   }
-  return Object.freeze({
-    ...resolved,
-    redisUrl: resolved.redisUrl ?? loadConfig().redisUrl,
-    keyPrefix: resolved.keyPrefix ?? loadConfig().redisKeyPrefix,
-    requestListener,
-  })
+  return Object.freeze(resolved)
+}
+
+/** Browsers of any origin outside production; in production only the origins listed. */
+function defaultOrigins(listed: readonly string[], nodeEnv: string): readonly string[] {
+  if (listed.length > 0) return listed
+  return nodeEnv === 'production' ? [] : ['*']
 }
 
 /** Socket.IO's `pingTimeout`: the part of `clientTimeout` after the ping is sent, at least 1 s. */

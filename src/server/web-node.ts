@@ -1,17 +1,33 @@
 import { createServer, type Server as HttpServer, type RequestListener } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Queue } from 'bullmq'
+import type { Socket as EngineSocket } from 'engine.io'
 import { Server } from 'socket.io'
+import { tokenFromUpgradeRequest } from '../auth/token-from-request.js'
+import { createTokenVerifier } from '../auth/verify-token.js'
+import { dashboardRoute } from '../dashboard/dashboard-route.js'
 import { getLogger } from '../logger.js'
+import { collectProcessMetrics } from '../metrics/registry.js'
+import { reportNodeState } from '../metrics/web-metrics.js'
 import { RecentBuffer } from '../redis/recent-buffer.js'
 import { EventStore } from '../store/event-store.js'
-import { connectAdapterClients, type AdapterClients } from './adapter-clients.js'
+import { connectAdapterClients } from './adapter-clients.js'
+import { ClientAdmission } from './client-admission.js'
 import { createDeliveryAdapter, DeliveryAdapter } from './delivery-adapter.js'
 import { HistoryReader } from './history-reader.js'
+import { createHttpApi } from './http-api.js'
+import { httpRoutes } from './http-routes.js'
+import { createOperationsEndpoints } from '../operations/operations-endpoints.js'
+import { queueStateReader } from './queue-state.js'
 import { RawWebSocketEndpoint } from './raw-websocket-endpoint.js'
+import { Readiness } from '../operations/readiness.js'
 import { catchUpAfterReconnects } from './reconnect-catch-up.js'
+import { HARD_FRAME_LIMIT_FACTOR, type RequestIntakeLimits } from './request-intake.js'
 import { attachSocketIoEndpoint } from './socket-io-endpoint.js'
+import { SubscriptionAccess } from './subscription-access.js'
 import { SubscriptionRegistry } from './subscription-registry.js'
 import { SubscriptionService } from './subscription-service.js'
+import { WebNodeShutdown } from './web-node-shutdown.js'
 import {
   resolveWebNodeOptions,
   socketIoPingTimeout,
@@ -27,15 +43,16 @@ export interface WebNode {
   readonly port: number
   /** `http://<host>:<port>`; raw WebSocket clients connect to `ws://<host>:<port>/<any path>`. */
   readonly url: string
-  /** The HTTP server carrying Socket.IO, the raw WebSocket endpoint and `requestListener`. */
+  /** The HTTP server carrying Socket.IO, the raw WebSocket endpoint, the HTTP API and `/metrics`. */
   readonly httpServer: HttpServer
   /** The Socket.IO server (default namespace `/`), joined to the other nodes by the Redis adapter. */
   readonly io: Server
   /** Open connections per protocol, connected subscribers and rooms listened to, on this node. */
   stats(): WebNodeStats
   /**
-   * Stops accepting connections, closes every client (raw WebSocket clients with 1001), then the
-   * Redis connections and the store. Idempotent: every call returns the same promise.
+   * Shuts down gracefully: not ready any more, stops accepting, tells every client to reconnect
+   * elsewhere (they resume with `since`) and closes it, cutting off those still there after
+   * `shutdownGraceMs`; then Redis and the store. Idempotent: every call returns the same promise.
    */
   close(): Promise<void>
 }
@@ -50,21 +67,25 @@ export interface WebNodeStats {
 }
 
 const SOCKET_IO_PATH = '/socket.io'
+const READINESS_TIMEOUT_MS = 2000
 const log = getLogger('web-node')
 
 /**
- * Starts a web node: Socket.IO with the delivery adapter and the raw WebSocket endpoint on one port.
- * Resolves once the node listens and receives broadcasts from Redis.
+ * Starts a web node: Socket.IO with the delivery adapter, the raw WebSocket endpoint, the HTTP API
+ * and the operations endpoints on one port. Resolves once the node listens and receives broadcasts.
  *
  * @example
  * const node = await startWebSocketServer({ port: 3001, redisUrl: 'redis://127.0.0.1:6379',
  *   mongoUri: 'mongodb://127.0.0.1:27017/agent_events', heartbeatInterval: 30000, clientTimeout: 60000 })
- * // Socket.IO: io(node.url).emit('subscribe', { executionId: 'exec-123' }, (ack) => ...)
- * // raw WebSocket: new WebSocket(`ws://127.0.0.1:${node.port}/`) then {"type":"subscribe","executionId":"exec-123"}
+ * // Socket.IO: io(node.url, { auth: { token } }).emit('subscribe', { executionId: 'exec-123' }, (ack) => ...)
+ * // raw WebSocket: new WebSocket(`ws://127.0.0.1:${node.port}/?token=...`) then {"type":"subscribe","executionId":"exec-123"}
  * await node.close()
  */
 export async function startWebSocketServer(options: WebNodeOptions = {}): Promise<WebNode> {
   const resolved = resolveWebNodeOptions(options)
+  const verify = createTokenVerifier(resolved.auth)
+  if (resolved.auth.mode === 'disabled' && resolved.auth.warning) log.warn(resolved.auth.warning)
+  collectProcessMetrics()
   const redis = await connectAdapterClients(resolved.redisUrl, resolved.startTimeoutMs)
   let store: EventStore | undefined
   try {
@@ -73,39 +94,95 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     await redis.close()
     throw error
   }
-  const httpServer = createServer(resolved.requestListener ?? notFound)
+  const queue = new Queue(resolved.queueName, { connection: redis.publisher })
+  queue.on('error', (error) => log.debug({ err: error }, 'queue error'))
   const registry = new SubscriptionRegistry({
     bufferLimitBytes: resolved.clientBufferLimit,
     maxHeldEvents: resolved.maxHeldEvents,
     drainTimeoutMs: resolved.clientTimeout,
   })
-  const history = new HistoryReader(new RecentBuffer(redis.publisher, resolved.keyPrefix), store, {
-    waitMs: resolved.replayWaitMs,
-  })
-  const service = new SubscriptionService(history, resolved)
+  const buffer = new RecentBuffer(redis.publisher, resolved.keyPrefix)
+  const history = new HistoryReader(buffer, store, { waitMs: resolved.replayWaitMs })
+  const service = new SubscriptionService(history, new SubscriptionAccess(buffer, store), resolved)
+  const admission = new ClientAdmission(resolved)
+  const intake = intakeLimits(resolved)
+  // Socket.IO takes its paths ahead of the listeners the server has when it attaches, so the HTTP
+  // routes are registered first and filled in once their parts exist.
+  let routes: RequestListener = notFound
+  const httpServer = createServer((request, response) => routes(request, response))
   const io = new Server(httpServer, {
     path: SOCKET_IO_PATH,
     pingInterval: resolved.heartbeatInterval,
     pingTimeout: socketIoPingTimeout(resolved),
-    maxHttpBufferSize: resolved.maxMessageBytes,
+    maxHttpBufferSize: resolved.maxMessageBytes * HARD_FRAME_LIMIT_FACTOR,
+    cors: { origin: (origin, callback) => callback(null, admission.allowsOrigin(origin)) },
+    allowRequest: (request, callback) => {
+      const refusal = admission.refusalOf(request)
+      callback(refusal ? `${refusal.code}: ${refusal.message}` : null, refusal === undefined)
+    },
     // The raw WebSocket endpoint takes the other upgrades.
     destroyUpgrade: false,
     adapter: createDeliveryAdapter(redis.publisher, redis.subscriber, registry),
   })
+  io.engine.on('connection', (connection: EngineSocket) => {
+    connection.once('close', admission.admit(connection.request))
+  })
   const raw = new RawWebSocketEndpoint(httpServer, registry, service, {
     heartbeatInterval: resolved.heartbeatInterval,
     clientTimeout: resolved.clientTimeout,
-    maxMessageBytes: resolved.maxMessageBytes,
     socketIoPath: `${SOCKET_IO_PATH}/`,
+    admission,
+    verify,
+    intake,
   })
-  const shutdown = new Shutdown(httpServer, io, raw, service, redis, store)
+  const socketIo = attachSocketIoEndpoint(io, registry, service, { verify, intake })
+  const adapter = io.of('/').adapter
+  const readiness = new Readiness(
+    {
+      redis: async () => void (await redis.publisher.ping()),
+      broadcasts: () =>
+        adapter instanceof DeliveryAdapter
+          ? adapter.confirmReceiving(READINESS_TIMEOUT_MS)
+          : Promise.resolve(),
+      ...(store ? { store: () => (store as EventStore).ping() } : {}),
+    },
+    READINESS_TIMEOUT_MS,
+  )
+  routes = httpRoutes({
+    routes: [
+      createOperationsEndpoints(readiness),
+      createHttpApi({ store, authenticate: (request) => verify(tokenFromUpgradeRequest(request)) }),
+      dashboardRoute,
+    ],
+    fallback: resolved.requestListener ?? notFound,
+    allowsOrigin: (origin) => admission.allowsOrigin(origin),
+  })
+  const shutdown = new WebNodeShutdown({
+    httpServer,
+    io,
+    socketIo,
+    raw,
+    service,
+    readiness,
+    redis,
+    queue,
+    store,
+    graceMs: resolved.shutdownGraceMs,
+  })
   try {
-    attachSocketIoEndpoint(io, registry, service)
-    const adapter = io.of('/').adapter
     if (!(adapter instanceof DeliveryAdapter)) throw new Error('the default namespace has no DeliveryAdapter')
     await adapter.confirmReceiving(resolved.startTimeoutMs)
     shutdown.defer(
       catchUpAfterReconnects(redis.subscriber, adapter, registry, service, resolved.startTimeoutMs),
+    )
+    shutdown.defer(
+      reportNodeState({
+        clients: () => ({
+          connections: { 'socket.io': io.engine.clientsCount, raw: raw.clientCount },
+          subscriptions: registry.stats().subscriptions,
+        }),
+        queue: queueStateReader(queue),
+      }),
     )
     await listen(httpServer, resolved)
   } catch (error) {
@@ -114,7 +191,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
   }
   const { port } = httpServer.address() as AddressInfo
   const url = `http://${urlHost(resolved.host)}:${port}`
-  log.info({ port, url }, 'web node listening')
+  log.info({ port, url, auth: resolved.auth.mode }, 'web node listening')
   return {
     port,
     url,
@@ -129,43 +206,12 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
   }
 }
 
-/** The ordered, idempotent shutdown of a node: intake, clients, then Redis and the store. */
-class Shutdown {
-  private running: Promise<void> | undefined
-  private readonly deferred: (() => void)[] = []
-
-  constructor(
-    private readonly httpServer: HttpServer,
-    private readonly io: Server,
-    private readonly raw: RawWebSocketEndpoint,
-    private readonly service: SubscriptionService,
-    private readonly redis: AdapterClients,
-    private readonly store: EventStore | undefined,
-  ) {}
-
-  /** Runs `stop` first thing when the node closes. */
-  defer(stop: () => void): void {
-    this.deferred.push(stop)
-  }
-
-  run(): Promise<void> {
-    this.running ??= this.steps()
-    return this.running
-  }
-
-  private async steps(): Promise<void> {
-    for (const stop of this.deferred) stop()
-    this.service.close()
-    await this.raw.close()
-    // io.close() disconnects the Socket.IO clients, closes the adapters and then the HTTP server.
-    const httpClosed = new Promise<void>((resolve) => {
-      void this.io.close(() => resolve())
-    })
-    this.httpServer.closeAllConnections()
-    await httpClosed
-    await this.redis.close()
-    await this.store?.close()
-    log.info('web node closed')
+function intakeLimits(options: ResolvedWebNodeOptions): RequestIntakeLimits {
+  return {
+    maxMessageBytes: options.maxMessageBytes,
+    messagesPerSecond: options.messagesPerSecond,
+    messageBurst: options.messageBurst,
+    disconnectAfterSeconds: options.rateLimitDisconnectSeconds,
   }
 }
 

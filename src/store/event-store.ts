@@ -30,8 +30,23 @@ export interface ExecutionEventsQuery {
 
 export type ExecutionSummary = Omit<ExecutionDocument, '_id' | 'ledger'>
 
+/** A position in a conversation's executions, which are ordered by `startedAt`, then `executionId`. */
+export interface ConversationExecutionsCursor {
+  readonly startedAt: Date
+  readonly executionId: string
+}
+
+export interface ConversationExecutionsQuery {
+  /** Only executions after this one in the order of the listing (the last one of the previous page). */
+  readonly after?: ConversationExecutionsCursor
+  /** At most this many executions. @default 100, at most 1000 */
+  readonly limit?: number
+}
+
 const DEFAULT_LIMIT = 1000
 const MAX_LIMIT = 10_000
+const DEFAULT_EXECUTIONS_LIMIT = 100
+const MAX_EXECUTIONS_LIMIT = 1000
 const DUPLICATE_KEY = 11000
 /** Pending ledger entries tolerated before they are folded into `through`. */
 const LEDGER_COMPACTION_THRESHOLD = 64
@@ -108,9 +123,53 @@ export class EventStore {
     return summary
   }
 
+  /**
+   * The AgentExecutions summaries of a conversation's executions, ordered by `startedAt` (the time of
+   * the execution's earliest stored event), then by `executionId`; an unknown conversation has none.
+   * Page with `after`: the `startedAt` and `executionId` of the last summary of the previous page
+   * (every summary has a `startedAt`: the upsert that creates it sets it).
+   * @example
+   * const [first] = await store.listConversationExecutions('conv-1', { limit: 1 })
+   * const projectId = first?.projectId
+   */
+  async listConversationExecutions(
+    conversationId: string,
+    query: ConversationExecutionsQuery = {},
+  ): Promise<ExecutionSummary[]> {
+    const limit = Math.min(Math.max(query.limit ?? DEFAULT_EXECUTIONS_LIMIT, 1), MAX_EXECUTIONS_LIMIT)
+    const filter: Record<string, unknown> = { conversationId }
+    if (query.after) {
+      const { startedAt, executionId } = query.after
+      filter.$or = [{ startedAt: { $gt: startedAt } }, { startedAt, _id: { $gt: executionId } }]
+    }
+    const documents = await this.models.executions
+      .find(filter, { ledger: 0 })
+      .sort({ startedAt: 1, _id: 1 })
+      .limit(limit)
+      .lean()
+    return documents.map(({ _id: _ignored, ...summary }) => summary)
+  }
+
+  /**
+   * The distinct projects named by a conversation's executions (empty when none names one, or the
+   * conversation is unknown). More than one means the conversation's executions disagree on it.
+   * @example const [projectId, ...others] = await store.getConversationProjects('conv-1')
+   */
+  async getConversationProjects(conversationId: string): Promise<string[]> {
+    const projects: unknown[] = await this.models.executions.distinct('projectId', { conversationId })
+    return projects.filter((project): project is string => typeof project === 'string')
+  }
+
   /** Number of stored events of an execution. */
   countExecutionEvents(executionId: string): Promise<number> {
     return this.models.events.countDocuments({ executionId })
+  }
+
+  /** Resolves when the server answers a ping (readiness checks). */
+  async ping(): Promise<void> {
+    const db = this.connection.db
+    if (!db) throw new AgentEventsError('store_unavailable', 'The store is not connected')
+    await db.admin().ping()
   }
 
   close(): Promise<void> {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { canWatch, readAccessClaims, type AccessClaims } from '../../src/auth/access-claims.js'
+import {
+  grantsBeyondExecutionIds,
+  mayWatchConversation,
+  mayWatchExecution,
+  readAccessClaims,
+  type AccessClaims,
+} from '../../src/auth/access-claims.js'
 
 function claimsOf(payload: unknown): AccessClaims {
   const result = readAccessClaims(payload)
@@ -38,42 +44,43 @@ describe('reading access claims', () => {
 describe('what a token may watch', () => {
   it('grants listed executions and conversations only', () => {
     const claims = claimsOf({ executions: ['exec-1'], conversations: ['conv-1'] })
-    expect(canWatch(claims, { executionId: 'exec-1' })).toBe(true)
-    expect(canWatch(claims, { executionId: 'exec-2' })).toBe(false)
-    expect(canWatch(claims, { conversationId: 'conv-1' })).toBe(true)
-    expect(canWatch(claims, { conversationId: 'exec-1' })).toBe(false)
+    expect(mayWatchExecution(claims, { executionId: 'exec-1' })).toBe(true)
+    expect(mayWatchExecution(claims, { executionId: 'exec-2' })).toBe(false)
+    expect(mayWatchConversation(claims, { conversationId: 'conv-1' })).toBe(true)
+    expect(mayWatchConversation(claims, { conversationId: 'exec-1' })).toBe(false)
   })
 
   it('grants nothing of a kind whose list is absent', () => {
     const claims = claimsOf({ executions: ['*'] })
-    expect(canWatch(claims, { executionId: 'any' })).toBe(true)
-    expect(canWatch(claims, { conversationId: 'any' })).toBe(false)
+    expect(mayWatchExecution(claims, { executionId: 'any' })).toBe(true)
+    expect(mayWatchConversation(claims, { conversationId: 'any' })).toBe(false)
+  })
+
+  it('grants the executions of a listed conversation, when the conversation is known', () => {
+    const claims = claimsOf({ conversations: ['conv-1'] })
+    expect(mayWatchExecution(claims, { executionId: 'exec-9', conversationId: 'conv-1' })).toBe(true)
+    expect(mayWatchExecution(claims, { executionId: 'exec-9', conversationId: 'conv-2' })).toBe(false)
+    expect(mayWatchExecution(claims, { executionId: 'exec-9' })).toBe(false)
   })
 
   it('grants every execution and conversation of a listed project, when the project is known', () => {
     const claims = claimsOf({ projects: ['proj-1'] })
-    expect(canWatch(claims, { executionId: 'exec-9', projectId: 'proj-1' })).toBe(true)
-    expect(canWatch(claims, { conversationId: 'conv-9', projectId: 'proj-1' })).toBe(true)
-    expect(canWatch(claims, { executionId: 'exec-9', projectId: 'proj-2' })).toBe(false)
-    expect(canWatch(claims, { executionId: 'exec-9' })).toBe(false)
+    expect(mayWatchExecution(claims, { executionId: 'exec-9', projectId: 'proj-1' })).toBe(true)
+    expect(mayWatchConversation(claims, { conversationId: 'conv-9', projectId: 'proj-1' })).toBe(true)
+    expect(mayWatchExecution(claims, { executionId: 'exec-9', projectId: 'proj-2' })).toBe(false)
+    expect(mayWatchExecution(claims, { executionId: 'exec-9' })).toBe(false)
+    expect(mayWatchConversation(claims, { conversationId: 'conv-9' })).toBe(false)
   })
 
   it("grants a project only to a target in a project, even with projects: ['*']", () => {
     const claims = claimsOf({ projects: ['*'] })
-    expect(canWatch(claims, { executionId: 'exec-9', projectId: 'any' })).toBe(true)
-    expect(canWatch(claims, { executionId: 'exec-9' })).toBe(false)
+    expect(mayWatchExecution(claims, { executionId: 'exec-9', projectId: 'any' })).toBe(true)
+    expect(mayWatchExecution(claims, { executionId: 'exec-9' })).toBe(false)
   })
 
-  it('needs both grants for a target naming an execution and a conversation', () => {
-    const target = { executionId: 'exec-1', conversationId: 'conv-1' }
-    expect(canWatch(claimsOf({ executions: ['exec-1'] }), target)).toBe(false)
-    expect(canWatch(claimsOf({ executions: ['exec-1'], conversations: ['conv-1'] }), target)).toBe(true)
-  })
-
-  it('grants a project-only target through projects, and refuses an empty target', () => {
-    const claims = claimsOf({ executions: ['*'], conversations: ['*'], projects: ['proj-1'] })
-    expect(canWatch(claims, { projectId: 'proj-1' })).toBe(true)
-    expect(canWatch(claims, { projectId: 'proj-2' })).toBe(false)
-    expect(canWatch(claims, {})).toBe(false)
+  it('tells whether anything beyond execution ids is granted', () => {
+    expect(grantsBeyondExecutionIds(claimsOf({ executions: ['*'] }))).toBe(false)
+    expect(grantsBeyondExecutionIds(claimsOf({ conversations: ['conv-1'] }))).toBe(true)
+    expect(grantsBeyondExecutionIds(claimsOf({ projects: ['*'] }))).toBe(true)
   })
 })

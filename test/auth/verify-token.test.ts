@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { canWatch } from '../../src/auth/access-claims.js'
+import { mayWatchConversation, mayWatchExecution } from '../../src/auth/access-claims.js'
 import type { AuthOptions } from '../../src/auth/auth-options.js'
 import { createTokenVerifier, type TokenVerification } from '../../src/auth/verify-token.js'
 import { epochSeconds, issuerKeys, SECRET, secretBytes, signToken, unsignedToken } from './tokens.js'
@@ -93,8 +93,8 @@ describe.each(Object.entries(setups))('verifying tokens with %s', (_mode, setup)
 
   it('refuses a token that was valid for another execution', async () => {
     const result = await verify(await setup.sign({ executions: ['exec-1'] }))
-    expect(result.ok && canWatch(result.claims, { executionId: 'exec-2' })).toBe(false)
-    expect(result.ok && canWatch(result.claims, { executionId: 'exec-1' })).toBe(true)
+    expect(result.ok && mayWatchExecution(result.claims, { executionId: 'exec-2' })).toBe(false)
+    expect(result.ok && mayWatchExecution(result.claims, { executionId: 'exec-1' })).toBe(true)
   })
 })
 
@@ -176,7 +176,11 @@ describe('authentication disabled', () => {
     const verify = createTokenVerifier({ mode: 'disabled' })
     for (const token of [undefined, 'garbage']) {
       const result = await verify(token)
-      expect(result.ok && canWatch(result.claims, { executionId: 'any', conversationId: 'any' })).toBe(true)
+      expect(
+        result.ok &&
+          mayWatchExecution(result.claims, { executionId: 'any' }) &&
+          mayWatchConversation(result.claims, { conversationId: 'any' }),
+      ).toBe(true)
     }
   })
 })

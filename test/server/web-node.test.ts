@@ -1,6 +1,7 @@
 import { connect } from 'node:net'
 import { io as connectSocketIo } from 'socket.io-client'
 import { describe, expect, inject, it, onTestFinished } from 'vitest'
+import { RAW_CLOSE_CODES } from '../../src/server/protocol.js'
 import { startWebSocketServer } from '../../src/server/web-node.js'
 import { connectClient, connectRawClient } from '../support/web-node-clients.js'
 import { stackNames, startTestClient, startTestNode, until } from '../support/web-node-stack.js'
@@ -43,13 +44,25 @@ describe('web node', () => {
     await socketIoClient.subscribe({ executionId: 'exec-1' })
     await socketIoClient.subscribe({ conversationId: 'conv-1' })
     await rawClient.subscribe({ executionId: 'exec-2' })
-    expect(node.stats()).toEqual({ socketIoClients: 1, rawClients: 1, subscribers: 2, rooms: 3 })
+    expect(node.stats()).toEqual({
+      socketIoClients: 1,
+      rawClients: 1,
+      subscribers: 2,
+      rooms: 3,
+      subscriptions: { execution: 2, conversation: 1 },
+    })
 
     await socketIoClient.close()
     await rawClient.close()
 
     await until(() => node.stats().subscribers === 0, 'the subscribers to be forgotten')
-    expect(node.stats()).toEqual({ socketIoClients: 0, rawClients: 0, subscribers: 0, rooms: 0 })
+    expect(node.stats()).toEqual({
+      socketIoClients: 0,
+      rawClients: 0,
+      subscribers: 0,
+      rooms: 0,
+      subscriptions: { execution: 0, conversation: 0 },
+    })
   })
 
   it('answers plain HTTP with its request listener, 404 by default', async () => {
@@ -63,7 +76,20 @@ describe('web node', () => {
     expect(await (await fetch(`${api.url}/executions/exec-1`)).text()).toBe('history')
   })
 
-  it('closes in order and idempotently: clients told, port released, connections closed', async () => {
+  it('serves the dashboard page and its script under a policy that forbids inline scripts', async () => {
+    const node = await startTestNode(names())
+
+    const page = await fetch(`${node.url}/`)
+    const script = await fetch(`${node.url}/dashboard.js`)
+
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self';/)
+    expect(await page.text()).toMatch(/<script src="\/dashboard.js"><\/script>/)
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/)
+    expect(await script.text()).toMatch(/type: 'subscribe'/)
+  })
+
+  it('closes in order and idempotently: clients told to reconnect elsewhere, port released, connections closed', async () => {
     const stack = names()
     const node = await startWebSocketServer({ port: 0, redisUrl: stack.redisUrl, keyPrefix: stack.keyPrefix })
     const rawClient = await connectRawClient(node.url)
@@ -74,8 +100,11 @@ describe('web node', () => {
 
     expect(node.close()).toBe(closing)
     await closing
-    expect(await rawClient.disconnected).toEqual({ code: 1001, reason: 'server shutting down' })
+    expect(await rawClient.disconnected).toEqual({ code: RAW_CLOSE_CODES.serviceRestart, reason: 'closed' })
+    expect(rawClient.errors.map((error) => error.code)).toEqual(['closed'])
+    // "transport close" is a disconnection socket.io-client reconnects after, unlike "io server disconnect".
     expect(await socketIoClient.disconnected).toEqual({ reason: 'transport close' })
+    expect(socketIoClient.errors.map((error) => error.code)).toEqual(['closed'])
     expect(await tcpConnectError(node.port)).toBe('ECONNREFUSED')
   })
 

@@ -49,9 +49,110 @@ export interface RawTestClient extends TestClient {
 const DEFAULT_WAIT_MS = 15_000
 const CLOSE_GRACE_MS = 1000
 
+/** How a test client presents itself to a node. */
+export interface ClientOptions {
+  /** Access token: Socket.IO `auth.token`; raw `Authorization: Bearer` (or `?token=` with `tokenInQuery`). */
+  readonly token?: string
+  readonly tokenInQuery?: boolean
+  /** The `Origin` header, as a browser page of that origin sends it. */
+  readonly origin?: string
+}
+
+/** Why a node refused a connection: Socket.IO `connect_error`, raw HTTP refusal or close after open. */
+export interface ConnectionRefusal {
+  /** The error code (`token_missing`, `origin_not_allowed`, ...), when the node gave one. */
+  readonly code: string | undefined
+  /** Raw: the HTTP status of a refused upgrade, or the close code after an accepted one. */
+  readonly status?: number
+}
+
 /** Connects a client of `protocol` to a node at `url` (`http://host:port`). */
-export function connectClient(protocol: Protocol, url: string): Promise<TestClient> {
-  return protocol === 'socket.io' ? connectSocketIoClient(url) : connectRawClient(url)
+export function connectClient(
+  protocol: Protocol,
+  url: string,
+  options: ClientOptions = {},
+): Promise<TestClient> {
+  return protocol === 'socket.io'
+    ? connectSocketIoClient(url, options)
+    : connectRawClient(url, '/events', options)
+}
+
+/**
+ * Tries to connect and subscribe nothing; resolves with the refusal, or rejects when the node accepts.
+ * @example expect((await refusalOf('raw', node.url, { token: expired })).code).toBe('token_expired')
+ */
+export async function refusalOf(
+  protocol: Protocol,
+  url: string,
+  options: ClientOptions = {},
+): Promise<ConnectionRefusal> {
+  if (protocol === 'socket.io') {
+    const socket = connectSocketIo(url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: options.token === undefined ? {} : { token: options.token },
+      extraHeaders: options.origin === undefined ? {} : { Origin: options.origin },
+    })
+    try {
+      return await new Promise<ConnectionRefusal>((resolve, reject) => {
+        socket.once('connect', () => reject(new Error('the node accepted the Socket.IO connection')))
+        socket.once('connect_error', (error: Error & { data?: { code?: string } }) =>
+          resolve({ code: error.data?.code ?? codeInMessage(error.message) }),
+        )
+      })
+    } finally {
+      socket.disconnect()
+    }
+  }
+  const ws = new WebSocket(rawUrl(url, '/events', options), { headers: rawHeaders(options) })
+  return new Promise<ConnectionRefusal>((resolve, reject) => {
+    let code: string | undefined
+    let keptOpen: NodeJS.Timeout | undefined
+    ws.once('unexpected-response', (_request, response) => {
+      let body = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => (body += chunk))
+      response.on('end', () => {
+        const parsed = JSON.parse(body) as { error?: { code?: string } }
+        resolve({ code: parsed.error?.code, status: response.statusCode })
+        ws.terminate()
+      })
+    })
+    ws.on('message', (data: RawData) => {
+      const message = JSON.parse(String(data)) as { type?: string; error?: { code?: string } }
+      if (message.type === 'error') code = message.error?.code
+    })
+    ws.once('open', () => {
+      keptOpen = setTimeout(() => {
+        ws.terminate()
+        reject(new Error('the node kept the raw connection open'))
+      }, DEFAULT_WAIT_MS)
+    })
+    ws.once('close', (status) => {
+      clearTimeout(keptOpen)
+      resolve({ code, status })
+    })
+    ws.once('error', () => undefined)
+  })
+}
+
+/** engine.io puts an `allowRequest` refusal's message (`<code>: <text>`) in the error it reports. */
+function codeInMessage(message: string): string | undefined {
+  return /^([a-z_]+):/.exec(message)?.[1]
+}
+
+function rawUrl(url: string, path: string, options: ClientOptions): string {
+  const query =
+    options.tokenInQuery && options.token !== undefined ? `?token=${encodeURIComponent(options.token)}` : ''
+  return `${url.replace(/^http/, 'ws')}${path}${query}`
+}
+
+function rawHeaders(options: ClientOptions): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (options.token !== undefined && !options.tokenInQuery) headers.Authorization = `Bearer ${options.token}`
+  if (options.origin !== undefined) headers.Origin = options.origin
+  return headers
 }
 
 /** Tracks received events and the waiters on their count. */
@@ -87,11 +188,13 @@ class EventLog {
   }
 }
 
-async function connectSocketIoClient(url: string): Promise<TestClient> {
+async function connectSocketIoClient(url: string, options: ClientOptions = {}): Promise<TestClient> {
   const socket: Socket = connectSocketIo(url, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
+    auth: options.token === undefined ? {} : { token: options.token },
+    extraHeaders: options.origin === undefined ? {} : { Origin: options.origin },
   })
   const log = new EventLog()
   const errors: WireError[] = []
@@ -123,8 +226,12 @@ async function connectSocketIoClient(url: string): Promise<TestClient> {
 }
 
 /** Connects a raw WebSocket client to `ws://host:port/<path>`. */
-export async function connectRawClient(url: string, path = '/events'): Promise<RawTestClient> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${path}`)
+export async function connectRawClient(
+  url: string,
+  path = '/events',
+  options: ClientOptions = {},
+): Promise<RawTestClient> {
+  const ws = new WebSocket(rawUrl(url, path, options), { headers: rawHeaders(options) })
   const log = new EventLog()
   const errors: WireError[] = []
   const pending: ((message: Record<string, unknown>) => void)[] = []

@@ -146,11 +146,15 @@ export const range = (from: number, to: number): number[] =>
   Array.from({ length: Math.max(to - from + 1, 0) }, (_, i) => from + i)
 
 /** Polls `probe` until it is truthy; rejects after `timeoutMs`. A cadence for a condition, not a sleep. */
-export async function until<T>(probe: () => Promise<T> | T, what: string, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T> | T,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()
-    if (value) return value
+    if (value) return value as Exclude<T, undefined | null | false | 0 | ''>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
   }

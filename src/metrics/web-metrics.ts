@@ -1,0 +1,160 @@
+import { Counter, Gauge, Histogram } from 'prom-client'
+import { lazily, metricsRegistry } from './registry.js'
+
+/** Metrics of a web node (counters; gauges that read state at scrape time are added by the node). */
+export const webMetrics = lazily(() => {
+  const registers = [metricsRegistry]
+  return {
+    received: new Counter({
+      name: 'agent_events_received_total',
+      help: 'Events this node received from Redis for its subscribers',
+      registers,
+    }),
+    delivered: new Counter({
+      name: 'agent_events_delivered_total',
+      help: 'Events sent to clients, live or replayed, by protocol',
+      labelNames: ['protocol'] as const,
+      registers,
+    }),
+    replays: new Counter({
+      name: 'agent_events_replays_total',
+      help: 'Execution subscriptions that replayed history (subscribe and reconnect catch-up)',
+      registers,
+    }),
+    replaySize: new Histogram({
+      name: 'agent_events_replay_events',
+      help: 'Events sent by one replay',
+      buckets: [0, 1, 10, 100, 1000, 10_000],
+      registers,
+    }),
+    replayMissing: new Counter({
+      name: 'agent_events_replay_missing_total',
+      help: 'Replays that could not deliver a range (in neither the recent buffer nor the store)',
+      registers,
+    }),
+    clientErrors: new Counter({
+      name: 'agent_events_client_errors_total',
+      help: 'Requests refused and clients dropped, by error code',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+    connectionsOpened: new Counter({
+      name: 'agent_events_connections_opened_total',
+      help: 'Client connections accepted, by protocol',
+      labelNames: ['protocol'] as const,
+      registers,
+    }),
+    httpRequests: new Counter({
+      name: 'agent_events_http_requests_total',
+      help: 'HTTP API requests answered, by route and status',
+      labelNames: ['route', 'status'] as const,
+      registers,
+    }),
+    internalErrors: new Counter({
+      name: 'agent_events_internal_errors_total',
+      help: 'Unexpected failures while handling a request or a message',
+      registers,
+    }),
+  }
+})
+
+/** What a running web node reports at scrape time. */
+export interface NodeStateSource {
+  /** Open client connections by protocol, and subscriptions by kind. */
+  clients(): {
+    readonly connections: Readonly<Record<'socket.io' | 'raw', number>>
+    readonly subscriptions: Readonly<Record<'execution' | 'conversation', number>>
+  }
+  /** The persistence queue as BullMQ sees it (shared by every node: read from one). */
+  queue(): Promise<QueueState>
+}
+
+export interface QueueState {
+  readonly waiting: number
+  readonly active: number
+  readonly delayed: number
+  /** Dead letters: jobs that exhausted their attempts. */
+  readonly failed: number
+  /** Age of the oldest event waiting for a worker, in seconds (0 when none waits). */
+  readonly oldestWaitingSeconds: number
+}
+
+const sources = new Set<NodeStateSource>()
+
+/**
+ * Reports a node's state on `/metrics` until the returned function is called. Several nodes in one
+ * process (tests) add up their clients; the queue, shared by all, is read from one of them.
+ */
+export function reportNodeState(source: NodeStateSource): () => void {
+  nodeGauges()
+  sources.add(source)
+  return () => void sources.delete(source)
+}
+
+const nodeGauges = lazily(() => {
+  const registers = [metricsRegistry]
+  const clientsOf = () => [...sources].map((source) => source.clients())
+  const queueState = async (): Promise<QueueState | undefined> => {
+    const [first] = sources
+    return first ? first.queue() : undefined
+  }
+  return {
+    connections: new Gauge({
+      name: 'agent_events_connections',
+      help: 'Open client connections, by protocol',
+      labelNames: ['protocol'] as const,
+      registers,
+      collect() {
+        this.reset()
+        for (const protocol of ['socket.io', 'raw'] as const) {
+          this.set({ protocol }, sum(clientsOf().map((clients) => clients.connections[protocol])))
+        }
+      },
+    }),
+    subscriptions: new Gauge({
+      name: 'agent_events_subscriptions',
+      help: 'Subscriptions held by connected clients, by kind',
+      labelNames: ['kind'] as const,
+      registers,
+      collect() {
+        this.reset()
+        for (const kind of ['execution', 'conversation'] as const) {
+          this.set({ kind }, sum(clientsOf().map((clients) => clients.subscriptions[kind])))
+        }
+      },
+    }),
+    queueJobs: new Gauge({
+      name: 'agent_events_queue_jobs',
+      help: 'Jobs of the persistence queue, by state (failed: dead letters)',
+      labelNames: ['state'] as const,
+      registers,
+      async collect() {
+        this.reset()
+        const state = await queueState()
+        if (!state) return
+        for (const name of ['waiting', 'active', 'delayed', 'failed'] as const)
+          this.set({ state: name }, state[name])
+      },
+    }),
+    deadLetters: new Gauge({
+      name: 'agent_events_dead_letters',
+      help: 'Events in the dead-letter queue',
+      registers,
+      async collect() {
+        this.set((await queueState())?.failed ?? 0)
+      },
+    }),
+    persistenceLag: new Gauge({
+      name: 'agent_events_persistence_lag_seconds',
+      help: 'Age of the oldest event waiting for a persistence worker',
+      registers,
+      async collect() {
+        this.set((await queueState())?.oldestWaitingSeconds ?? 0)
+      },
+    }),
+  }
+})
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0)
+}

@@ -1,0 +1,37 @@
+import { Counter, Histogram } from 'prom-client'
+import { lazily, metricsRegistry } from './registry.js'
+
+/** Metrics of a persistence worker. */
+export const workerMetrics = lazily(() => {
+  const registers = [metricsRegistry]
+  return {
+    persisted: new Counter({
+      name: 'agent_events_persisted_total',
+      help: 'Events written to MongoDB, by outcome: stored, duplicate (already stored), rejected',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    batchSize: new Histogram({
+      name: 'agent_events_persist_batch_events',
+      help: 'Events per bulk write',
+      buckets: [1, 10, 50, 100, 250, 500, 1000],
+      registers,
+    }),
+    batchSeconds: new Histogram({
+      name: 'agent_events_persist_batch_seconds',
+      help: 'Duration of one batch write (events and summaries)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    batchFailures: new Counter({
+      name: 'agent_events_persist_batch_failures_total',
+      help: 'Batch writes that failed transiently; their jobs are retried',
+      registers,
+    }),
+    deadLettered: new Counter({
+      name: 'agent_events_dead_lettered_total',
+      help: 'Events moved to the dead-letter queue by this worker',
+      registers,
+    }),
+  }
+})
