@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { arch, cpus, platform } from 'node:os'
 import {
   burstEmit,
   meanEventBytes,
@@ -8,6 +7,7 @@ import {
   sequentialPublish,
 } from './emit-cases.js'
 import { emitToStored, INSERT_BATCH_SIZE, rawInsertMany, WORKER_CONCURRENCY } from './durable-path.js'
+import { machineLines } from './machine.js'
 import { measure, REPETITIONS, type Measurement } from './measure.js'
 import { caseNamespace, releaseNamespace, type CaseNamespace } from './namespaces.js'
 import { benchServers, type BenchServers } from './servers.js'
@@ -89,12 +89,8 @@ function row(id: string, description: string, measurement: Measurement, baseline
 }
 
 function printReport(servers: BenchServers, events: number, rows: readonly ResultRow[]): void {
-  const processors = cpus()
   console.log('# agent-events durable-path bench\n')
-  console.log(
-    `- machine: ${processors.length} × ${processors[0]?.model ?? 'unknown cpu'}, ${platform()} ${arch()}`,
-  )
-  console.log(`- node ${process.version}`)
+  for (const line of machineLines()) console.log(line)
   console.log(`- redis: ${servers.redisDescription}`)
   console.log(`- mongo: ${servers.mongoDescription}`)
   console.log(

@@ -1,6 +1,7 @@
 import { loadConfig } from '../src/config.js'
 import { getLogger } from '../src/logger.js'
 import { Readiness } from '../src/operations/readiness.js'
+import { whenStopRequested } from '../src/operations/stop-requests.js'
 import { EventStore } from '../src/store/event-store.js'
 import { startMetricsServer, type MetricsServer } from './metrics-server.js'
 import { PersistenceWorker } from './persistence-worker.js'
@@ -27,21 +28,16 @@ log.info(
 )
 process.send?.({ type: 'ready', metricsPort: metricsServer?.port })
 
-let stopping = false
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return
-    stopping = true
-    readiness.markShuttingDown()
-    log.info({ signal }, 'stopping: finishing the batch in flight')
-    // Jobs still held when the grace period ends are redelivered by BullMQ once their locks expire.
-    const hardStop = setTimeout(() => process.exit(1), config.workerShutdownGraceMs).unref()
-    void worker
-      .close()
-      .then(() => Promise.all([store.close(), metricsServer?.close()]))
-      .then(() => {
-        clearTimeout(hardStop)
-        process.exit(0)
-      })
-  })
-}
+whenStopRequested((reason) => {
+  readiness.markShuttingDown()
+  log.info({ reason }, 'stopping: finishing the batch in flight')
+  // Jobs still held when the grace period ends are redelivered by BullMQ once their locks expire.
+  const hardStop = setTimeout(() => process.exit(1), config.workerShutdownGraceMs).unref()
+  void worker
+    .close()
+    .then(() => Promise.all([store.close(), metricsServer?.close()]))
+    .then(() => {
+      clearTimeout(hardStop)
+      process.exit(0)
+    })
+})

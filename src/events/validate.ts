@@ -7,7 +7,10 @@ export type ValidationResult = { ok: true; event: AgentEvent } | { ok: false; er
  * Validates an untrusted value as an agent event. An unknown or missing `type` gets its own code so
  * that a producer on a newer schema is told precisely what the broker does not know.
  */
-export function validateAgentEvent(value: unknown): ValidationResult {
+export function validateAgentEvent(input: unknown): ValidationResult {
+  const json = asJson(input)
+  if (!json.ok) return json
+  const value = json.value
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: new AgentEventsError('invalid_event', 'An event must be a JSON object') }
   }
@@ -28,5 +31,32 @@ export function validateAgentEvent(value: unknown): ValidationResult {
   return {
     ok: false,
     error: new AgentEventsError('invalid_event', `Invalid ${type} event: ${summary}`, details),
+  }
+}
+
+/**
+ * The value as the JSON it is published and stored as: `toJSON` applied, `undefined` and functions
+ * dropped, every getter read once. Validating this form rather than the caller's object means that a
+ * `toJSON` cannot swap unvalidated content in after validation, and that a getter or proxy that throws
+ * makes the event invalid instead of making the caller's emit throw.
+ */
+function asJson(input: unknown): { ok: true; value: unknown } | { ok: false; error: AgentEventsError } {
+  try {
+    const text = JSON.stringify(input)
+    return { ok: true, value: text === undefined ? undefined : JSON.parse(text) }
+  } catch (error) {
+    return {
+      ok: false,
+      error: new AgentEventsError('invalid_event', `The event is not serializable: ${reasonOf(error)}`),
+    }
+  }
+}
+
+/** What a hostile value threw, without trusting it to describe itself. */
+function reasonOf(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message).slice(0, 200) : 'a value could not be read'
+  } catch {
+    return 'a value could not be read'
   }
 }

@@ -1,5 +1,6 @@
-import { loadConfig } from '../config.js'
+import { loadConfig, type Config } from '../config.js'
 import { getLogger } from '../logger.js'
+import { whenStopRequested } from '../operations/stop-requests.js'
 import { startWebSocketServer, type WebNode } from './web-node.js'
 
 /** The Procfile `web` process: one web node, configured from the environment. */
@@ -7,16 +8,10 @@ const log = getLogger('web-main')
 /** Past the shutdown grace period, a node that still cannot close exits anyway after this much more. */
 const HARD_STOP_MARGIN_MS = 5_000
 
+let config: Config
 let node: WebNode
-const config = (() => {
-  try {
-    return loadConfig()
-  } catch (error) {
-    log.fatal({ err: error }, 'invalid configuration')
-    process.exit(1)
-  }
-})()
 try {
+  config = loadConfig()
   node = await startWebSocketServer({ mongoUri: config.mongodbUri })
 } catch (error) {
   log.fatal({ err: error }, 'web node failed to start')
@@ -24,23 +19,18 @@ try {
 }
 process.send?.({ type: 'ready', port: node.port })
 
-let stopping = false
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return
-    stopping = true
-    log.info({ signal }, 'stopping: clients told to reconnect elsewhere, then Redis and the store')
-    const hardStop = setTimeout(() => process.exit(1), config.web.shutdownGraceMs + HARD_STOP_MARGIN_MS)
-    hardStop.unref()
-    node.close().then(
-      () => {
-        clearTimeout(hardStop)
-        process.exit(0)
-      },
-      (error: unknown) => {
-        log.error({ err: error }, 'close failed')
-        process.exit(1)
-      },
-    )
-  })
-}
+whenStopRequested((reason) => {
+  log.info({ reason }, 'stopping: clients told to reconnect elsewhere, then Redis and the store')
+  const hardStop = setTimeout(() => process.exit(1), config.web.shutdownGraceMs + HARD_STOP_MARGIN_MS)
+  hardStop.unref()
+  node.close().then(
+    () => {
+      clearTimeout(hardStop)
+      process.exit(0)
+    },
+    (error: unknown) => {
+      log.error({ err: error }, 'close failed')
+      process.exit(1)
+    },
+  )
+})

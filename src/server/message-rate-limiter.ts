@@ -6,14 +6,18 @@ export interface MessageRateLimits {
   readonly messagesPerSecond: number
   /** Messages that may come at once before the rate applies. */
   readonly messageBurst: number
-  /** A connection refused in this many consecutive seconds is disconnected. */
+  /** A connection that keeps being refused for this many seconds is disconnected. */
   readonly disconnectAfterSeconds: number
 }
+
+/** Refusals further apart than this end a flood: the client slowed down. */
+const FLOOD_GAP_MS = 1000
 
 /**
  * The request rate of one connection: a token bucket that refuses messages beyond the rate (the
  * client is throttled and told so), and a verdict of `disconnect` for a client that keeps flooding
- * second after second, so that a flooder costs the node a bounded amount of work.
+ * for `disconnectAfterSeconds` (refusals with no pause of a second between them), so that a flooder
+ * costs the node a bounded amount of work.
  *
  * @example
  * const limiter = new MessageRateLimiter({ messagesPerSecond: 50, messageBurst: 100, disconnectAfterSeconds: 3 })
@@ -22,9 +26,8 @@ export interface MessageRateLimits {
 export class MessageRateLimiter {
   private tokens: number
   private refilledAt: number
-  private currentSecond = -1
-  private refusedThisSecond = false
-  private floodedSeconds = 0
+  private floodStartedAt: number | undefined
+  private lastRefusedAt = Number.NEGATIVE_INFINITY
 
   constructor(
     private readonly limits: MessageRateLimits,
@@ -37,16 +40,14 @@ export class MessageRateLimiter {
   take(): RateVerdict {
     const now = this.now()
     this.refill(now)
-    this.trackSecond(now)
     if (this.tokens >= 1) {
       this.tokens -= 1
       return 'accept'
     }
-    if (!this.refusedThisSecond) {
-      this.refusedThisSecond = true
-      this.floodedSeconds += 1
-    }
-    return this.floodedSeconds >= this.limits.disconnectAfterSeconds ? 'disconnect' : 'refuse'
+    if (this.floodStartedAt === undefined || now - this.lastRefusedAt > FLOOD_GAP_MS)
+      this.floodStartedAt = now
+    this.lastRefusedAt = now
+    return now - this.floodStartedAt >= this.limits.disconnectAfterSeconds * 1000 ? 'disconnect' : 'refuse'
   }
 
   private refill(now: number): void {
@@ -56,15 +57,5 @@ export class MessageRateLimiter {
       this.tokens + elapsedSeconds * this.limits.messagesPerSecond,
     )
     this.refilledAt = now
-  }
-
-  /** Consecutive seconds with a refusal: a second without one (or skipped entirely) resets the count. */
-  private trackSecond(now: number): void {
-    const second = Math.floor(now / 1000)
-    if (second === this.currentSecond) return
-    const previousWasFlooded = this.refusedThisSecond && second === this.currentSecond + 1
-    if (!previousWasFlooded) this.floodedSeconds = 0
-    this.currentSecond = second
-    this.refusedThisSecond = false
   }
 }

@@ -2,6 +2,7 @@ import type { Server, Socket } from 'socket.io'
 import type { AccessClaims } from '../auth/access-claims.js'
 import { tokenFromHandshake } from '../auth/token-from-request.js'
 import type { TokenVerifier } from '../auth/verify-token.js'
+import type { StampedAgentEvent } from '../events/schemas.js'
 import { getLogger } from '../logger.js'
 import { webMetrics } from '../metrics/web-metrics.js'
 import {
@@ -14,6 +15,7 @@ import {
   type WireError,
 } from './protocol.js'
 import { RequestIntake, type RequestIntakeLimits } from './request-intake.js'
+import { encodeEventPacket, writePacket, type PreEncodedPacket } from './socket-io-packets.js'
 import type { EventSink } from './subscriber.js'
 import type { SubscriptionRegistry } from './subscription-registry.js'
 import type { SubscriptionService } from './subscription-service.js'
@@ -51,6 +53,8 @@ export function attachSocketIoEndpoint(
   options: SocketIoEndpointOptions,
 ): SocketIoEndpoint {
   const claimsOf = new WeakMap<Socket, AccessClaims>()
+  const namespace = io.of('/')
+  const encode = (event: StampedAgentEvent): PreEncodedPacket => encodeEventPacket(namespace, event)
 
   io.use((socket, next) => {
     options.verify(tokenFromHandshake(socket.handshake)).then(
@@ -71,12 +75,13 @@ export function attachSocketIoEndpoint(
     const claims = claimsOf.get(socket)
     if (!claims) return void socket.disconnect(true)
     webMetrics().connectionsOpened.inc({ protocol: 'socket.io' })
-    const subscriber = registry.connect(socketSink(socket), claims)
+    const subscriber = registry.connect(socketSink(socket, encode), claims)
     socket.on('disconnect', () => subscriber.close())
 
     const intake = new RequestIntake(options.intake)
     socket.use((packet, next) => {
-      const [name, ...args] = packet
+      // A packet without an event name (`420`) still carries the client's ack callback: answer on it.
+      const [name, ...args] = typeof packet[0] === 'function' ? [undefined, ...packet] : packet
       const { respond } = requestOf(socket, args)
       const refusal = refusalOf(intake, name, args)
       if (!refusal) return next()
@@ -166,11 +171,11 @@ function serve(handling: Promise<void>, respond: Respond): void {
   })
 }
 
-function socketSink(socket: Socket): EventSink {
+function socketSink(socket: Socket, encode: (event: StampedAgentEvent) => PreEncodedPacket): EventSink {
   const pending = new PendingBytes(socket)
   return {
     protocol: 'socket.io',
-    send: (outgoing) => socket.emit(SOCKET_IO_EVENTS.event, outgoing.event),
+    send: (outgoing) => writePacket(socket, outgoing.socketIoPacket(encode)),
     bufferedBytes: () => pending.bytes(),
     dropAsSlowConsumer() {
       socket.emit(SOCKET_IO_EVENTS.error, wireError('slow_consumer'))

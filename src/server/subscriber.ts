@@ -1,12 +1,14 @@
 import type { AccessClaims } from '../auth/access-claims.js'
 import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
 import { webMetrics } from '../metrics/web-metrics.js'
+import type { PreEncodedPacket } from './socket-io-packets.js'
 import { conversationRoom, executionRoom } from '../redis/keys.js'
 import type { SubscriptionTarget } from './protocol.js'
 
-/** One event on its way to the subscribers of a node; its raw-protocol frame is serialized once for all. */
+/** One event on its way to the subscribers of a node; each protocol's encoding is made once for all. */
 export class OutgoingEvent {
   #rawFrame: string | undefined
+  #socketIoPacket: PreEncodedPacket | undefined
 
   constructor(readonly event: StampedAgentEvent) {}
 
@@ -14,6 +16,12 @@ export class OutgoingEvent {
   get rawFrame(): string {
     this.#rawFrame ??= JSON.stringify({ type: 'event', event: this.event })
     return this.#rawFrame
+  }
+
+  /** The Socket.IO `event` packet of the event, encoded by `encode` the first time it is asked for. */
+  socketIoPacket(encode: (event: StampedAgentEvent) => PreEncodedPacket): PreEncodedPacket {
+    this.#socketIoPacket ??= encode(this.event)
+    return this.#socketIoPacket
   }
 }
 
@@ -150,6 +158,7 @@ export class Subscriber {
     replayed: readonly StampedAgentEvent[],
     cursor: number,
   ): Promise<void> {
+    if (replayed.length > 0) webMetrics().delivered.inc({ protocol: this.sink.protocol }, replayed.length)
     for (const event of replayed) {
       if (this.#closed) return
       this.send(new OutgoingEvent(event))
@@ -161,7 +170,8 @@ export class Subscriber {
     this.held.delete(executionId)
     if (this.#closed) return
     this.cursors.set(executionId, cursor)
-    for (const outgoing of held) this.offer(outgoing)
+    const released = held.filter((outgoing) => this.offer(outgoing)).length
+    if (released > 0) webMetrics().delivered.inc({ protocol: this.sink.protocol }, released)
   }
 
   subscribeConversation(conversationId: string, types: TypeFilter): void {
@@ -183,22 +193,31 @@ export class Subscriber {
     }
   }
 
-  /** A live event of one of this subscriber's rooms: filtered, deduplicated, held or sent. */
-  offer(outgoing: OutgoingEvent): void {
-    if (this.#closed) return
+  /** The client's protocol, for the node's delivery counts. */
+  get protocol(): EventSink['protocol'] {
+    return this.sink.protocol
+  }
+
+  /**
+   * A live event of one of this subscriber's rooms: filtered, deduplicated, held or sent. Returns
+   * whether it was sent now.
+   */
+  offer(outgoing: OutgoingEvent): boolean {
+    if (this.#closed) return false
     const { event } = outgoing
-    if (!this.wants(event)) return
+    if (!this.wants(event)) return false
     const held = this.held.get(event.executionId)
     if (held) {
       if (held.length >= this.limits.maxHeldEvents) this.dropAsSlowConsumer()
       else held.push(outgoing)
-      return
+      return false
     }
     if (this.executions.has(event.executionId)) {
-      if (event.seq <= (this.cursors.get(event.executionId) ?? 0)) return
+      if (event.seq <= (this.cursors.get(event.executionId) ?? 0)) return false
       this.cursors.set(event.executionId, event.seq)
     }
     this.deliver(outgoing)
+    return true
   }
 
   /** Forgets every subscription; the connection is gone. Idempotent. */
@@ -232,7 +251,6 @@ export class Subscriber {
 
   private send(outgoing: OutgoingEvent): void {
     this.sink.send(outgoing)
-    webMetrics().delivered.inc({ protocol: this.sink.protocol })
   }
 
   /** Waits until the client has taken half of its buffer; false when it does not within the drain timeout. */

@@ -89,15 +89,21 @@ export class SubscriptionRegistry implements RoomMembership {
       for (const subscriber of this.rooms.get(room) ?? []) targets.add(subscriber)
     }
     if (targets.size === 0) return
-    webMetrics().received.inc()
     const outgoing = new OutgoingEvent(event)
+    const delivered = { 'socket.io': 0, raw: 0 }
     for (const subscriber of targets) {
       try {
-        subscriber.offer(outgoing)
+        if (subscriber.offer(outgoing)) delivered[subscriber.protocol] += 1
       } catch (error) {
         // One broken connection must not keep the event from the others.
         log.warn({ err: error, executionId: event.executionId, seq: event.seq }, 'delivery failed')
       }
+    }
+    // Counted once per event, not per delivery: the counters are on the hot path of every fan-out.
+    const metrics = webMetrics()
+    metrics.received.inc()
+    for (const protocol of ['socket.io', 'raw'] as const) {
+      if (delivered[protocol] > 0) metrics.delivered.inc({ protocol }, delivered[protocol])
     }
   }
 }
