@@ -4,6 +4,7 @@ import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { AgentEventsError } from '../errors.js'
 import type { AgentEvent, AgentEventInput, AgentEventType, StampedAgentEvent } from '../events/schemas.js'
+import { exceedsJsonBytes } from '../events/json-size.js'
 import { validateAgentEvent } from '../events/validate.js'
 import { getLogger } from '../logger.js'
 import { PERSIST_JOB_NAME, persistJobOptions, type PersistJobData } from '../queue/persistence-queue.js'
@@ -109,9 +110,13 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
   async emitAgentEvent(input: AgentEventInput): Promise<EmitResult> {
     if (this.closing)
       return this.reject(new AgentEventsError('closed', 'emitAgentEvent was called after close()'))
+    if (exceedsJsonBytes(input, this.options.maxEventBytes)) {
+      const limit = `the limit is ${this.options.maxEventBytes} bytes (MAX_EVENT_BYTES)`
+      return this.reject(new AgentEventsError('event_too_large', `The event is larger than ${limit}`))
+    }
     const validated = validateAgentEvent(input)
     if (!validated.ok) return this.reject(validated.error)
-    const prepared = prepareEvent(validated.event, this.options.maxEventBytes)
+    const prepared = prepareEvent(validated.event, this.options)
     if (!prepared.ok) return this.reject(prepared.error)
 
     const entry = new OutboxEntry(prepared.prepared)

@@ -20,7 +20,11 @@ export type PrepareResult = { ok: true; prepared: PreparedEvent } | { ok: false;
  * idempotent), normalizes it to JSON (dropping `undefined`, Dates as ISO strings) and enforces
  * the size limit on the serialized form.
  */
-export function prepareEvent(event: AgentEvent, maxEventBytes: number): PrepareResult {
+export function prepareEvent(
+  event: AgentEvent,
+  limits: { readonly maxEventBytes: number; readonly keyPrefix: string },
+): PrepareResult {
+  const { maxEventBytes, keyPrefix } = limits
   const { id: chosenId, seq: _ignoredSeq, ...fields } = event
   let json: string
   try {
@@ -51,7 +55,7 @@ export function prepareEvent(event: AgentEvent, maxEventBytes: number): PrepareR
       id: normalized.id,
       executionId: normalized.executionId,
       json,
-      message: buildAdapterMessage(normalized, rooms),
+      message: buildAdapterMessage(normalized, rooms, keyPrefix),
       event: normalized,
     },
   }

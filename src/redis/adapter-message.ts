@@ -1,35 +1,47 @@
-import { encode } from 'notepack.io'
+import { encode } from '@msgpack/msgpack'
 import { adapterChannel } from './keys.js'
 
 /**
- * Builds the message the Socket.IO Redis adapter expects on its channel, `[uid, packet, opts]`
- * encoded with msgpack (notepack.io, as the adapter does), around an event whose `seq` is only known
- * inside the stamping script. msgpack is concatenative, so the message is split in two: the head
- * ends with the event map (its header already counting a `seq` entry) and the tail starts after it;
- * the script writes `"seq", <seq>` in between.
+ * Builds the message the Socket.IO Redis adapter expects on its channel, `[uid, packet, opts]` in
+ * msgpack, around an event whose `seq` is only known inside the stamping script. msgpack is
+ * concatenative, so the message is built in three parts the script joins with the seq:
+ *
+ *   head | "seq" seq | middle | str("{\"seq\":" seq "," jsonTail)
+ *
+ * `head` ends inside the event map of `packet.data` (its header already counting the `seq` entry),
+ * `middle` closes the packet and opens `opts`, whose last value is the event's exact JSON text at
+ * `opts.flags.event`. Any Socket.IO node with the stock adapter delivers `packet.data` to the rooms
+ * (it ignores unknown flags); our web nodes read the JSON instead, because msgpack decoders lose
+ * `__proto__` keys, and msgpack encoders of other languages may not keep every number exact.
  */
 
 /** The uid every emitter publishes under; a web node's uid never equals it, so nodes never skip it. */
-const EMITTER_UID = 'agent-events-emitter'
+export const EMITTER_UID = 'agent-events-emitter'
 /** socket.io-parser packet type of an EVENT. */
 const SOCKET_IO_EVENT = 2
 /** Name of the Socket.IO event that carries one AgentEvent to clients. */
-export const SOCKET_EVENT_NAME = 'event'
+const SOCKET_EVENT_NAME = 'event'
+/** The broadcast flag carrying the event's JSON text. */
+export const EVENT_JSON_FLAG = 'event'
 
 /** msgpack of the string "seq" followed by the integer 0: the placeholder stripped from the head. */
 const SEQ_PLACEHOLDER = encode({ seq: 0 }).subarray(1)
+/** msgpack of an empty string: the placeholder of the JSON text stripped from the middle. */
+const JSON_PLACEHOLDER = encode('')
 
 export interface AdapterMessage {
   readonly head: Buffer
-  readonly tail: Buffer
+  readonly middle: Buffer
   readonly channel: string
 }
 
 export function buildAdapterMessage(
   event: Record<string, unknown>,
   rooms: readonly string[],
+  keyPrefix: string,
 ): AdapterMessage {
-  // `seq` is appended last so that its placeholder is the last entry of the encoded map.
+  // `seq` is appended last so that its placeholder is the last entry of the encoded map. Numbers
+  // that are not safe integers are encoded as float64, exactly as JSON holds them.
   const withPlaceholder = encode({ ...event, seq: 0 })
   const eventHead = withPlaceholder.subarray(0, withPlaceholder.length - SEQ_PLACEHOLDER.length)
   const head = Buffer.concat([
@@ -45,6 +57,7 @@ export function buildAdapterMessage(
     encode(SOCKET_EVENT_NAME),
     eventHead,
   ])
-  const tail = encode({ rooms: [...rooms], except: [], flags: {} })
-  return { head, tail, channel: adapterChannel(rooms) }
+  const options = encode({ rooms: [...rooms], except: [], flags: { [EVENT_JSON_FLAG]: '' } })
+  const middle = Buffer.from(options.subarray(0, options.length - JSON_PLACEHOLDER.length))
+  return { head, middle, channel: adapterChannel(keyPrefix, rooms) }
 }

@@ -52,7 +52,13 @@ export class EventStamper {
     for (const event of events) {
       const k = executionKeys(this.options.keyPrefix, event.executionId)
       keys.push(k.sequence, k.recent, k.stampedIds)
-      args.push(event.id, event.json.slice(1), event.message.head, event.message.tail, event.message.channel)
+      args.push(
+        event.id,
+        event.json.slice(1),
+        event.message.head,
+        event.message.middle,
+        event.message.channel,
+      )
     }
     const command = (this.redis as unknown as Record<string, StampCommand>)[COMMAND_NAME]
     if (!command) throw new Error(`${COMMAND_NAME} is not defined on this Redis client`)

@@ -10,13 +10,21 @@ export const executionRoom = (executionId: string): string => `execution:${execu
 export const conversationRoom = (conversationId: string): string => `conversation:${conversationId}`
 
 /**
- * The channel prefix the Socket.IO Redis adapter (default `key: 'socket.io'`, namespace `/`) listens on.
- * A broadcast to exactly one room goes to `<prefix><room>#`, to several rooms to `<prefix>` alone.
+ * The Socket.IO Redis adapter's `key` of a deployment: its channels carry our key prefix, so that
+ * deployments sharing one Redis (or tests with their own prefixes) never see each other's events.
+ * A plain Socket.IO server joins in with `createAdapter(pub, sub, { key: adapterKey('ae') })`.
  */
-export const ADAPTER_CHANNEL_PREFIX = 'socket.io#/#'
+export const adapterKey = (keyPrefix: string): string => `${keyPrefix}:socket.io`
 
-export function adapterChannel(rooms: readonly string[]): string {
-  return rooms.length === 1 ? `${ADAPTER_CHANNEL_PREFIX}${rooms[0]}#` : ADAPTER_CHANNEL_PREFIX
+/**
+ * The channel prefix the adapter of the default namespace listens on. A broadcast to exactly one
+ * room goes to `<prefix><room>#`, to several rooms to `<prefix>` alone.
+ */
+export const adapterChannelPrefix = (keyPrefix: string): string => `${adapterKey(keyPrefix)}#/#`
+
+export function adapterChannel(keyPrefix: string, rooms: readonly string[]): string {
+  const prefix = adapterChannelPrefix(keyPrefix)
+  return rooms.length === 1 ? `${prefix}${rooms[0]}#` : prefix
 }
 
 export interface ExecutionKeys {

@@ -5,15 +5,10 @@ import { decode } from 'notepack.io'
 import type { Namespace } from 'socket.io'
 import type { StampedAgentEvent } from '../events/schemas.js'
 import { getLogger } from '../logger.js'
-import { SOCKET_EVENT_NAME } from '../redis/adapter-message.js'
-import { ADAPTER_CHANNEL_PREFIX, adapterChannel } from '../redis/keys.js'
+import { EMITTER_UID, EVENT_JSON_FLAG } from '../redis/adapter-message.js'
+import { adapterChannel, adapterChannelPrefix, adapterKey } from '../redis/keys.js'
 import type { SubscriptionRegistry } from './subscription-registry.js'
 
-/**
- * The uid the emitter's stamp-and-publish script publishes under (`src/redis/adapter-message.ts`,
- * not exported there yet).
- */
-const EMITTER_UID = 'agent-events-emitter'
 /** The room of a node's readiness probe: a channel only that node's adapter acts on. */
 const probeRoom = (nodeId: string): string => `agent-events-probe:${nodeId}`
 
@@ -43,6 +38,7 @@ const log = getLogger('delivery-adapter')
  */
 export class DeliveryAdapter extends (RedisAdapter as unknown as OverridableRedisAdapter) {
   private readonly probeChannel: string
+  private readonly channelPrefix: string
   private probeWaiters: (() => void)[] = []
 
   constructor(
@@ -50,9 +46,11 @@ export class DeliveryAdapter extends (RedisAdapter as unknown as OverridableRedi
     private readonly publisher: Redis,
     subscriberClient: Redis,
     private readonly registry: SubscriptionRegistry,
+    keyPrefix: string,
   ) {
-    super(nsp, publisher, subscriberClient)
-    this.probeChannel = adapterChannel([probeRoom(randomUUID())])
+    super(nsp, publisher, subscriberClient, { key: adapterKey(keyPrefix) })
+    this.channelPrefix = adapterChannelPrefix(keyPrefix)
+    this.probeChannel = adapterChannel(keyPrefix, [probeRoom(randomUUID())])
   }
 
   /**
@@ -88,8 +86,8 @@ export class DeliveryAdapter extends (RedisAdapter as unknown as OverridableRedi
       for (const resolve of this.probeWaiters.splice(0)) resolve()
       return true
     }
-    if (this.nsp.name !== '/' || !channel.startsWith(ADAPTER_CHANNEL_PREFIX)) return false
-    const room = channel.slice(ADAPTER_CHANNEL_PREFIX.length, -1)
+    if (this.nsp.name !== '/' || !channel.startsWith(this.channelPrefix)) return false
+    const room = channel.slice(this.channelPrefix.length, -1)
     // Single-room channel of a room nobody here listens to: skip decoding, the stock path ignores it too.
     if (room !== '' && !this.registry.hasRoom(room)) return false
     const emitted = emittedEvent(decode(message))
@@ -99,17 +97,23 @@ export class DeliveryAdapter extends (RedisAdapter as unknown as OverridableRedi
   }
 }
 
-/** The event and rooms of an emitter message `[uid, { data: ['event', event] }, { rooms }]`, else undefined. */
+/**
+ * The event and rooms of an emitter message `[uid, packet, { rooms, flags: { event: json } }]`, else
+ * undefined. The event is read from its JSON text, not from the decoded packet: msgpack decoding
+ * would turn a `__proto__` key of a payload into a prototype.
+ */
 function emittedEvent(decoded: unknown): { event: StampedAgentEvent; rooms: string[] } | undefined {
   if (!Array.isArray(decoded) || decoded[0] !== EMITTER_UID) return undefined
-  const [, packet, options] = decoded as [unknown, unknown, unknown]
-  const data = isRecord(packet) ? packet.data : undefined
-  if (!Array.isArray(data) || data[0] !== SOCKET_EVENT_NAME) return undefined
-  const event: unknown = data[1]
-  const rooms = isRecord(options) ? options.rooms : undefined
+  const options: unknown = decoded[2]
+  if (!isRecord(options) || !isRecord(options.flags)) return undefined
+  const { rooms } = options
+  const json = options.flags[EVENT_JSON_FLAG]
+  if (typeof json !== 'string' || !Array.isArray(rooms) || !rooms.every((room) => typeof room === 'string')) {
+    return undefined
+  }
+  const event: unknown = JSON.parse(json)
   const stamped = isRecord(event) && typeof event.executionId === 'string' && typeof event.seq === 'number'
-  if (!stamped || !Array.isArray(rooms) || !rooms.every((room) => typeof room === 'string')) return undefined
-  return { event: event as unknown as StampedAgentEvent, rooms: rooms as string[] }
+  return stamped ? { event: event as unknown as StampedAgentEvent, rooms: rooms as string[] } : undefined
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -125,8 +129,9 @@ export function createDeliveryAdapter(
   publisher: Redis,
   subscriber: Redis,
   registry: SubscriptionRegistry,
+  keyPrefix: string,
 ): (nsp: Namespace) => DeliveryAdapter {
   return function deliveryAdapter(nsp: Namespace) {
-    return new DeliveryAdapter(nsp, publisher, subscriber, registry)
+    return new DeliveryAdapter(nsp, publisher, subscriber, registry, keyPrefix)
   }
 }

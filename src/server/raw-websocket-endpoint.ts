@@ -78,6 +78,9 @@ export class RawWebSocketEndpoint {
 
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if ((request.url ?? '/').startsWith(this.options.socketIoPath)) return
+    // Node takes its own 'error' listener off an upgraded socket: until ws owns it, a client that resets
+    // the connection while it is refused or verified would crash the process (the CVE-2022-41940 pattern).
+    socket.on('error', onUpgradeSocketError)
     if (this.closing) return refuseUpgrade(socket, wireError('closed'))
     const refusal = this.options.admission.refusalOf(request)
     if (refusal) return refuseUpgrade(socket, refusal)
@@ -87,6 +90,7 @@ export class RawWebSocketEndpoint {
       (result) => {
         if (socket.destroyed) return
         this.wss.handleUpgrade(request, socket, head, (ws) => {
+          socket.off('error', onUpgradeSocketError)
           if (result.ok) return this.onConnection(ws, result.claims)
           webMetrics().clientErrors.inc({ code: result.error.code })
           ws.send(errorFrame(result.error))
@@ -200,6 +204,10 @@ export class RawWebSocketEndpoint {
     clearTimeout(cutOff)
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))
   }
+}
+
+function onUpgradeSocketError(error: Error): void {
+  log.debug({ err: error }, 'upgrade socket error')
 }
 
 function errorFrame(error: WireError): string {

@@ -122,7 +122,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     },
     // The raw WebSocket endpoint takes the other upgrades.
     destroyUpgrade: false,
-    adapter: createDeliveryAdapter(redis.publisher, redis.subscriber, registry),
+    adapter: createDeliveryAdapter(redis.publisher, redis.subscriber, registry, resolved.keyPrefix),
   })
   io.engine.on('connection', (connection: EngineSocket) => {
     connection.once('close', admission.admit(connection.request))

@@ -109,7 +109,7 @@ describe('four producer processes into one execution', () => {
     const names = durableNames(inject('redisUrl'), inject('mongoUrl'))
     const { store, close } = await startInProcessWorker(names, { WORKER_CONCURRENCY: '500' })
     cleanups.push(close)
-    const tap: AdapterTap = await tapAdapterChannel(names.redisUrl)
+    const tap: AdapterTap = await tapAdapterChannel(names.redisUrl, names.keyPrefix)
     cleanups.push(() => tap.close())
     const executionId = uniqueName('exec')
     const perProducer = 1500

@@ -1,7 +1,7 @@
 import { decode } from 'notepack.io'
 import { Redis } from 'ioredis'
 import type { StampedAgentEvent } from '../../src/events/schemas.js'
-import { ADAPTER_CHANNEL_PREFIX } from '../../src/redis/keys.js'
+import { adapterChannelPrefix } from '../../src/redis/keys.js'
 
 /**
  * Listens on the Socket.IO Redis adapter's channels, as a web node does, and records every agent
@@ -13,7 +13,7 @@ export interface AdapterTap {
   close(): Promise<void>
 }
 
-export async function tapAdapterChannel(redisUrl: string): Promise<AdapterTap> {
+export async function tapAdapterChannel(redisUrl: string, keyPrefix: string): Promise<AdapterTap> {
   const subscriber = new Redis(redisUrl)
   const events: StampedAgentEvent[] = []
   const rooms: string[][] = []
@@ -26,7 +26,7 @@ export async function tapAdapterChannel(redisUrl: string): Promise<AdapterTap> {
     events.push(packet.data[1])
     rooms.push(options.rooms)
   })
-  await subscriber.psubscribe(`${ADAPTER_CHANNEL_PREFIX}*`)
+  await subscriber.psubscribe(`${adapterChannelPrefix(keyPrefix)}*`)
   return {
     events,
     rooms,

@@ -5,8 +5,8 @@
 -- KEYS, per event i (3 each): sequence counter, recent buffer, stamped-id window
 -- ARGV[1..4]: recent buffer size, recent buffer TTL (s), sequence TTL (s), stamped-id window size
 -- ARGV, per event i (5 each, from 5): event id, event JSON without its leading '{',
---   adapter message head (up to the event's last field), adapter message tail (after the event),
---   adapter channel
+--   adapter message head (up to the event's last field), adapter message middle (after the event,
+--   up to the JSON text at its end; see src/redis/adapter-message.ts), adapter channel
 -- Returns the seq of every event. An id already in the stamped-id window gets its earlier seq
 -- back and is not published again: a command re-sent after a lost reply changes nothing.
 
@@ -20,7 +20,7 @@ local seqs = {}
 for i = 0, (#KEYS / 3) - 1 do
   local sequenceKey, recentKey, idsKey = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
   local a = 4 + i * 5
-  local id, jsonTail, head, tail, channel = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
+  local id, jsonTail, head, middle, channel = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
 
   local earlier = redis.call('ZSCORE', idsKey, id)
   if earlier then
@@ -33,11 +33,12 @@ for i = 0, (#KEYS / 3) - 1 do
     redis.call('ZREMRANGEBYRANK', idsKey, 0, -(idWindow + 1))
     redis.call('EXPIRE', idsKey, bufferTtl)
 
-    redis.call('ZADD', recentKey, seq, '{"seq":' .. seq .. ',' .. jsonTail)
+    local json = '{"seq":' .. seq .. ',' .. jsonTail
+    redis.call('ZADD', recentKey, seq, json)
     redis.call('ZREMRANGEBYRANK', recentKey, 0, -(bufferSize + 1))
     redis.call('EXPIRE', recentKey, bufferTtl)
 
-    redis.call('PUBLISH', channel, head .. seqField .. cmsgpack.pack(seq) .. tail)
+    redis.call('PUBLISH', channel, head .. seqField .. cmsgpack.pack(seq) .. middle .. cmsgpack.pack(json))
     seqs[#seqs + 1] = seq
   end
 end
