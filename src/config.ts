@@ -145,18 +145,21 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   )
   const parsed = environmentSchema.safeParse(present)
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({
-      path: issue.path.join('.'),
-      message: issue.message,
-    }))
-    const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ')
-    throw new AgentEventsError('invalid_config', `Invalid configuration: ${summary}`, details)
-  }
+  if (!parsed.success) throw invalidConfig('Invalid configuration', parsed.error)
   const config = toConfig(parsed.data)
   Object.freeze(config.web)
   Object.freeze(config.auth)
   return Object.freeze(config)
+}
+
+/**
+ * The `invalid_config` error of a failed validation, naming every bad setting.
+ * @example if (!parsed.success) throw invalidConfig('Invalid web node options', parsed.error)
+ */
+export function invalidConfig(subject: string, error: z.ZodError): AgentEventsError {
+  const details = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
+  const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ')
+  return new AgentEventsError('invalid_config', `${subject}: ${summary}`, details)
 }
 
 let processConfig: Config | undefined

@@ -115,7 +115,8 @@ export function attachSocketIoEndpoint(
 
   return {
     notifyShutdown() {
-      io.emit(SOCKET_IO_EVENTS.error, wireError('closed'))
+      // `local`: a plain io.emit goes through the Redis adapter to the clients of every node.
+      io.local.emit(SOCKET_IO_EVENTS.error, wireError('closed'))
     },
   }
 }

@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http'
 import { z } from 'zod'
 import { parseAuthOptions, type AuthOptions } from '../auth/auth-options.js'
-import { loadConfig } from '../config.js'
+import { invalidConfig, loadConfig } from '../config.js'
 import { AgentEventsError } from '../errors.js'
 
 /** Options of {@link startWebSocketServer}; every one has a default, most from the environment. */
@@ -103,14 +103,7 @@ export function resolveWebNodeOptions(options: WebNodeOptions): ResolvedWebNodeO
   const { requestListener, auth, ...plain } = options
   const defined = Object.fromEntries(Object.entries(plain).filter(([, value]) => value !== undefined))
   const parsed = optionsSchema.safeParse(defined)
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({
-      path: issue.path.join('.'),
-      message: issue.message,
-    }))
-    const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ')
-    throw new AgentEventsError('invalid_config', `Invalid web node options: ${summary}`, details)
-  }
+  if (!parsed.success) throw invalidConfig('Invalid web node options', parsed.error)
   const config = loadConfig()
   const web = config.web
   const given = parsed.data

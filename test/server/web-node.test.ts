@@ -4,7 +4,14 @@ import { describe, expect, inject, it, onTestFinished } from 'vitest'
 import { RAW_CLOSE_CODES } from '../../src/server/protocol.js'
 import { startWebSocketServer } from '../../src/server/web-node.js'
 import { connectClient, connectRawClient } from '../support/web-node-clients.js'
-import { stackNames, startTestClient, startTestNode, until } from '../support/web-node-stack.js'
+import {
+  emitSamples,
+  stackNames,
+  startTestClient,
+  startTestEmitter,
+  startTestNode,
+  until,
+} from '../support/web-node-stack.js'
 
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
 
@@ -95,6 +102,9 @@ describe('web node', () => {
     const rawClient = await connectRawClient(node.url)
     const socketIoClient = await connectClient('socket.io', node.url)
     await rawClient.subscribe({ executionId: 'exec-1' })
+    const otherNode = await startTestNode(stack)
+    const elsewhere = await startTestClient('socket.io', otherNode)
+    const emitter = await startTestEmitter(stack)
 
     const closing = node.close()
 
@@ -106,6 +116,11 @@ describe('web node', () => {
     expect(await socketIoClient.disconnected).toEqual({ reason: 'transport close' })
     expect(socketIoClient.errors.map((error) => error.code)).toEqual(['closed'])
     expect(await tcpConnectError(node.port)).toBe('ECONNREFUSED')
+    // The other node's clients are not told anything: the notice stays on the closing node.
+    await elsewhere.subscribe({ executionId: 'exec-after' })
+    await emitSamples(emitter, 'exec-after', 1)
+    await elsewhere.waitForEvents(1)
+    expect(elsewhere.errors).toEqual([])
   })
 
   it('refuses invalid options with invalid_config', async () => {
