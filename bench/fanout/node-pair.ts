@@ -35,6 +35,8 @@ export function startAgentEventsNodes(settings: AgentEventsNodeSettings, count: 
     WS_PORT: '0',
     // Every bench client connects from 127.0.0.1: a per-address limit would refuse most of them.
     MAX_CONNECTIONS_PER_IP: '0',
+    // The flood phase lasts BENCH_SECONDS (3 s): a flooder must be dropped within it to show both.
+    RATE_LIMIT_DISCONNECT_SECONDS: '2',
   })
 }
 
