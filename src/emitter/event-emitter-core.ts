@@ -9,8 +9,9 @@ import { validateAgentEvent } from '../events/validate.js'
 import { getLogger } from '../logger.js'
 import { PERSIST_JOB_NAME, persistJobOptions, type PersistJobData } from '../queue/persistence-queue.js'
 import { EventStamper } from '../redis/event-stamper.js'
-import { resolveEmitterOptions, type EmitterOptions } from './emitter-options.js'
 import { emitterMetrics } from '../metrics/emitter-metrics.js'
+import { resolveEmitterOptions, type EmitterOptions } from './emitter-options.js'
+import { LocalListeners, type AgentEventListener } from './local-listeners.js'
 import { Outbox, OutboxEntry } from './outbox.js'
 import { prepareEvent } from './prepare-event.js'
 import { ThinkingCoalescer } from './thinking-coalescer.js'
@@ -28,7 +29,7 @@ export type EmitResult =
   /** Refused: invalid, too large, or emitted after close(). */
   | { readonly status: 'rejected'; readonly error: AgentEventsError }
 
-export type AgentEventListener<E extends AgentEvent = AgentEvent> = (event: E) => void | Promise<void>
+export type { AgentEventListener } from './local-listeners.js'
 
 export interface EmitterStats {
   accepted: number
@@ -55,7 +56,7 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
   readonly stats: EmitterStats = { accepted: 0, rejected: 0, sent: 0, dropped: 0, coalesced: 0 }
   private readonly outbox: Outbox
   private readonly thinking: ThinkingCoalescer | undefined
-  private readonly listenersByType = new Map<AgentEventType | '*', Set<AgentEventListener>>()
+  private readonly localListeners = new LocalListeners()
   private connection: { redis: Redis; queue: Queue<PersistJobData>; stamper: EventStamper } | undefined
   private initializing: Promise<void> | undefined
   private closing: Promise<void> | undefined
@@ -96,10 +97,7 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
   ): () => void
   subscribe(type: '*', listener: AgentEventListener): () => void
   subscribe(type: AgentEventType | '*', listener: AgentEventListener<never>): () => void {
-    const listeners = this.listenersByType.get(type) ?? new Set()
-    listeners.add(listener as AgentEventListener)
-    this.listenersByType.set(type, listeners)
-    return () => void listeners.delete(listener as AgentEventListener)
+    return this.localListeners.add(type, listener as AgentEventListener)
   }
 
   /**
@@ -123,7 +121,7 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
     const event = entry.prepared.event
     this.stats.accepted += 1
     emitterMetrics().emitted.inc({ type: event.type })
-    this.notifyListeners(event)
+    this.localListeners.notify(event)
     const admission = this.thinking?.admit(entry) ?? 'send'
     if (admission !== 'send') {
       if ((await admission) === 'superseded') {
@@ -303,19 +301,5 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
   private report(error: AgentEventsError): void {
     // An `error` event with no listener would throw in the agent's process.
     if (this.listenerCount('error') > 0) this.emit('error', error)
-  }
-
-  private notifyListeners(event: AgentEvent): void {
-    for (const key of [event.type, '*'] as const) {
-      for (const listener of this.listenersByType.get(key) ?? []) {
-        try {
-          const returned = listener(event)
-          if (returned instanceof Promise)
-            returned.catch((error: unknown) => log.error({ err: error }, 'listener failed'))
-        } catch (error) {
-          log.error({ err: error, type: event.type }, 'listener failed')
-        }
-      }
-    }
   }
 }
