@@ -8,6 +8,8 @@ export type Grant = '*' | ReadonlySet<string>
 export interface AccessClaims {
   /** The token's `sub`, for logs; it grants nothing by itself. */
   readonly subject?: string
+  /** When the token expires (its `exp`, in ms since the epoch): a connection ends then. */
+  readonly expiresAt?: number
   readonly executions: Grant
   readonly conversations: Grant
   readonly projects: Grant
@@ -40,6 +42,7 @@ const grantList = z.array(z.string().min(1)).optional()
 /** The documented claim shape; registered claims (`exp`, `iss`, ...) and unknown ones pass through. */
 const accessClaimsSchema = z.looseObject({
   sub: z.string().optional(),
+  exp: z.number().finite().optional(),
   executions: grantList,
   conversations: grantList,
   projects: grantList,
@@ -59,11 +62,12 @@ export function readAccessClaims(payload: unknown): AccessClaimsResult {
       .join('; ')
     return { ok: false, error: authError('token_invalid', `The token's claims are invalid: ${summary}`) }
   }
-  const { sub, executions, conversations, projects } = parsed.data
+  const { sub, exp, executions, conversations, projects } = parsed.data
   return {
     ok: true,
     claims: Object.freeze({
       ...(sub === undefined ? {} : { subject: sub }),
+      ...(exp === undefined ? {} : { expiresAt: exp * 1000 }),
       executions: grantOf(executions),
       conversations: grantOf(conversations),
       projects: grantOf(projects),

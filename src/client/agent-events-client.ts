@@ -51,7 +51,8 @@ type Watch =
  * The browser (and Node.js) client of agent-events over Socket.IO. It keeps its watches across
  * reconnections: after any lost connection it subscribes again, each execution with `since` = the
  * last seq it delivered, so an execution's stream has no gap and no duplicate. A conversation watch
- * resumes live only (conversations have no replay).
+ * resumes live only (conversations have no replay). When the node ends the connection because the
+ * token expired, it reconnects with a fresh one from `token()`.
  *
  * @example
  * const client = new AgentEventsClient({ url: 'https://events.example.com', token: () => getToken() })
@@ -78,7 +79,22 @@ export class AgentEventsClient {
       for (const watch of this.watches) this.subscribe(watch)
     })
     this.socket.on('event', (event: StampedAgentEvent) => this.dispatch(event))
-    this.socket.on('error', (error: WireError) => options.onError?.(error))
+    let lastNotice: WireError | undefined
+    this.socket.on('error', (error: WireError) => {
+      lastNotice = error
+      options.onError?.(error)
+    })
+    this.socket.on('disconnect', (reason) => {
+      // A node ends a connection whose token expired; the next connection asks for a fresh token.
+      if (
+        reason === 'io server disconnect' &&
+        lastNotice?.code === 'token_expired' &&
+        this.watches.size > 0
+      ) {
+        this.socket.connect()
+      }
+      lastNotice = undefined
+    })
     this.socket.on('connect_error', (error: Error & { data?: WireError }) => {
       if (error.data?.code) options.onError?.(error.data)
     })

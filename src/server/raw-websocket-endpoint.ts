@@ -16,6 +16,7 @@ import {
   type WireError,
 } from './protocol.js'
 import { HARD_FRAME_LIMIT_FACTOR, RequestIntake, type RequestIntakeLimits } from './request-intake.js'
+import { endAtExpiry } from './session-expiry.js'
 import type { Subscriber } from './subscriber.js'
 import type { SubscriptionRegistry } from './subscription-registry.js'
 import type { SubscriptionService } from './subscription-service.js'
@@ -140,8 +141,16 @@ export class RawWebSocketEndpoint {
           send({ type: 'error', error: wireError('internal_error') })
         })
     })
+    const cancelExpiry = endAtExpiry(claims, () => {
+      send({
+        type: 'error',
+        error: wireError('token_expired', 'The access token expired: reconnect with a fresh one'),
+      })
+      ws.close(RAW_CLOSE_CODES.unauthenticated, 'token_expired')
+    })
     ws.on('pong', () => this.lastHeard.set(ws, Date.now()))
     ws.on('close', () => {
+      cancelExpiry()
       this.lastHeard.delete(ws)
       subscriber.close()
     })

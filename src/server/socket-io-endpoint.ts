@@ -15,6 +15,7 @@ import {
   type WireError,
 } from './protocol.js'
 import { RequestIntake, type RequestIntakeLimits } from './request-intake.js'
+import { endAtExpiry } from './session-expiry.js'
 import { encodeEventPacket, writePacket, type PreEncodedPacket } from './socket-io-packets.js'
 import type { EventSink } from './subscriber.js'
 import type { SubscriptionRegistry } from './subscription-registry.js'
@@ -76,7 +77,18 @@ export function attachSocketIoEndpoint(
     if (!claims) return void socket.disconnect(true)
     webMetrics().connectionsOpened.inc({ protocol: 'socket.io' })
     const subscriber = registry.connect(socketSink(socket, encode), claims)
-    socket.on('disconnect', () => subscriber.close())
+    const cancelExpiry = endAtExpiry(claims, () => {
+      webMetrics().clientErrors.inc({ code: 'token_expired' })
+      socket.emit(
+        SOCKET_IO_EVENTS.error,
+        wireError('token_expired', 'The access token expired: reconnect with a fresh one'),
+      )
+      socket.disconnect(true)
+    })
+    socket.on('disconnect', () => {
+      cancelExpiry()
+      subscriber.close()
+    })
 
     const intake = new RequestIntake(options.intake)
     socket.use((packet, next) => {

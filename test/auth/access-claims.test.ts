@@ -14,8 +14,9 @@ function claimsOf(payload: unknown): AccessClaims {
 }
 
 describe('reading access claims', () => {
-  it('turns absent lists into empty grants', () => {
+  it('turns absent lists into empty grants, and exp into expiresAt in milliseconds', () => {
     expect(claimsOf({ exp: 1 })).toEqual({
+      expiresAt: 1000,
       executions: new Set(),
       conversations: new Set(),
       projects: new Set(),

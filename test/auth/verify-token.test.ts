@@ -44,6 +44,7 @@ describe.each(Object.entries(setups))('verifying tokens with %s', (_mode, setup)
       ok: true,
       claims: {
         subject: 'user-1',
+        expiresAt: expect.any(Number),
         executions: new Set(['exec-1']),
         conversations: new Set(),
         projects: new Set(),

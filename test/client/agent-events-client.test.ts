@@ -3,7 +3,7 @@ import { AgentEventsClient } from '../../src/client/index.js'
 import type { StampedAgentEvent } from '../../src/events/schemas.js'
 import type { WireError } from '../../src/server/protocol.js'
 import { startWebSocketServer } from '../../src/server/web-node.js'
-import { SECRET, secretBytes, signToken } from '../auth/tokens.js'
+import { epochSeconds, SECRET, secretBytes, signToken } from '../auth/tokens.js'
 import {
   emitSamples,
   range,
@@ -59,6 +59,39 @@ describe('the browser client', () => {
     await until(() => received.length >= 250, 'every event after the restart')
     expect(seqsOf(received)).toEqual(range(1, 250))
     expect(second.port).toBe(first.port)
+  })
+
+  it('reconnects with a fresh token when its token expires, and misses nothing meanwhile', async () => {
+    const stack = names()
+    const node = await startTestNode(stack, { auth: { mode: 'hs256', secret: SECRET } })
+    let tokensIssued = 0
+    let subscriptions = 0
+    const received: StampedAgentEvent[] = []
+    const client = startClient({
+      url: node.url,
+      token: () => {
+        tokensIssued += 1
+        return signToken(
+          { executions: ['exec-expiring'], exp: epochSeconds(1) },
+          secretBytes(SECRET),
+          'HS256',
+        )
+      },
+    })
+    client.watchExecution('exec-expiring', {
+      onEvent: (event) => received.push(event),
+      onSubscribed: () => (subscriptions += 1),
+    })
+    await until(() => subscriptions === 1, 'the subscription')
+    const emitter = await startTestEmitter(stack)
+
+    await emitSamples(emitter, 'exec-expiring', 20)
+    await until(() => subscriptions >= 2, 'a resubscription after the token expired')
+    await emitSamples(emitter, 'exec-expiring', 20)
+
+    await until(() => received.length >= 40, 'every event')
+    expect(seqsOf(received)).toEqual(range(1, 40))
+    expect(tokensIssued).toBeGreaterThanOrEqual(2)
   })
 
   it('sends a fresh token on every connection and reports a forbidden watch', async () => {

@@ -49,6 +49,25 @@ describe.each(PROTOCOLS)('authentication over %s', (protocol) => {
   })
 })
 
+describe.each(PROTOCOLS)('token expiry over %s', (protocol) => {
+  it('ends a connection when its token expires, with token_expired', async () => {
+    const node = await startTestNode(names(), { auth: { mode: 'hs256', secret: SECRET } })
+    const exp = epochSeconds(2)
+    const token = await signToken({ executions: ['*'], exp }, secretBytes(SECRET), 'HS256')
+    const client = await connectClient(protocol, node.url, { token })
+    onTestFinished(() => client.close())
+    expect(await client.subscribe({ executionId: 'exec-1' })).toMatchObject({ ok: true })
+
+    const disconnection = await client.disconnected
+
+    expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000)
+    expect(client.errors.map((error) => error.code)).toEqual(['token_expired'])
+    expect(disconnection).toEqual(
+      protocol === 'raw' ? { code: 4401, reason: 'token_expired' } : { reason: 'io server disconnect' },
+    )
+  })
+})
+
 describe('raw WebSocket tokens', () => {
   it('are read from ?token= when no Authorization header is sent (browsers cannot set one)', async () => {
     const node = await startTestNode(names(), { auth: { mode: 'hs256', secret: SECRET } })
