@@ -1,7 +1,7 @@
-import mongoose, { type Connection } from 'mongoose'
 import { AgentEventsError } from '../errors.js'
 import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
-import { registerModels, type EventDocument, type ExecutionDocument, type StoreModels } from './models.js'
+import type { EventDocument, ExecutionDocument, StoreModels } from './models.js'
+import { StoreConnection } from './store-connection.js'
 import {
   buildExecutionUpdates,
   compactLedger,
@@ -48,6 +48,11 @@ const MAX_LIMIT = 10_000
 const DEFAULT_EXECUTIONS_LIMIT = 100
 const MAX_EXECUTIONS_LIMIT = 1000
 const DUPLICATE_KEY = 11000
+/**
+ * Per-event summary updates sent in one bulk write. FerretDB 1.24 holds a cursor for every matching
+ * update until the command ends, and a command of about a hundred exhausts its pool for good.
+ */
+const PER_EVENT_UPDATES_PER_WRITE = 50
 /** Pending ledger entries tolerated before they are folded into `through`. */
 const LEDGER_COMPACTION_THRESHOLD = 64
 
@@ -66,24 +71,11 @@ interface WriteError {
 
 /** The MongoDB side of agent-events: idempotent batch writes, ordered reads, execution summaries. */
 export class EventStore {
-  private closing: Promise<void> | undefined
-
-  private constructor(
-    private readonly connection: Connection,
-    private readonly models: StoreModels,
-  ) {}
+  private constructor(private readonly connection: StoreConnection) {}
 
   /** Connects and makes sure the indexes exist. */
   static async open(uri: string, options: { serverSelectionTimeoutMS?: number } = {}): Promise<EventStore> {
-    const connection = mongoose.createConnection(uri, {
-      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
-      maxPoolSize: 20,
-      autoIndex: false,
-    })
-    await connection.asPromise()
-    const models = registerModels(connection)
-    await Promise.all([models.events.createIndexes(), models.executions.createIndexes()])
-    return new EventStore(connection, models)
+    return new EventStore(await StoreConnection.open(uri, options))
   }
 
   /**
@@ -91,12 +83,14 @@ export class EventStore {
    * then the summaries. Throws only for transient failures (the whole batch is then retried);
    * a document the store refuses is reported as `rejected` and the rest of the batch is stored.
    */
-  async persistBatch(events: readonly StampedAgentEvent[]): Promise<PersistOutcome[]> {
-    const outcomes = await this.insertEvents(events)
-    const accepted = events.filter((_, index) => outcomes[index]?.status !== 'rejected')
-    // Duplicates too: an earlier delivery may have stored the event and crashed before counting it.
-    for (const update of buildExecutionUpdates(accepted)) await this.applyExecutionUpdate(update)
-    return outcomes
+  persistBatch(events: readonly StampedAgentEvent[]): Promise<PersistOutcome[]> {
+    return this.connection.run(async (models) => {
+      const outcomes = await insertEvents(models, events)
+      const accepted = events.filter((_, index) => outcomes[index]?.status !== 'rejected')
+      // Duplicates too: an earlier delivery may have stored the event and crashed before counting it.
+      for (const update of buildExecutionUpdates(accepted)) await applyExecutionUpdate(models, update)
+      return outcomes
+    })
   }
 
   /** Events of an execution in seq order. */
@@ -107,17 +101,17 @@ export class EventStore {
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT)
     const filter: Record<string, unknown> = { executionId, seq: { $gt: query.afterSeq ?? 0 } }
     if (query.types) filter.type = { $in: [...query.types] }
-    const documents = await this.models.events
-      .find(filter, { payload: 1, seq: 1 })
-      .sort({ seq: 1 })
-      .limit(limit)
-      .lean()
+    const documents = await this.connection.run((models) =>
+      models.events.find(filter, { payload: 1, seq: 1 }).sort({ seq: 1 }).limit(limit).lean(),
+    )
     return documents.map((document) => JSON.parse(document.payload) as StampedAgentEvent)
   }
 
   /** The AgentExecutions summary of an execution, or undefined if none of its events is stored. */
   async getExecution(executionId: string): Promise<ExecutionSummary | undefined> {
-    const document = await this.models.executions.findById(executionId, { ledger: 0 }).lean()
+    const document = await this.connection.run((models) =>
+      models.executions.findById(executionId, { ledger: 0 }).lean(),
+    )
     if (!document) return undefined
     const { _id: _ignored, ...summary } = document
     return summary
@@ -142,11 +136,9 @@ export class EventStore {
       const { startedAt, executionId } = query.after
       filter.$or = [{ startedAt: { $gt: startedAt } }, { startedAt, _id: { $gt: executionId } }]
     }
-    const documents = await this.models.executions
-      .find(filter, { ledger: 0 })
-      .sort({ startedAt: 1, _id: 1 })
-      .limit(limit)
-      .lean()
+    const documents = await this.connection.run((models) =>
+      models.executions.find(filter, { ledger: 0 }).sort({ startedAt: 1, _id: 1 }).limit(limit).lean(),
+    )
     return documents.map(({ _id: _ignored, ...summary }) => summary)
   }
 
@@ -156,65 +148,70 @@ export class EventStore {
    * @example const [projectId, ...others] = await store.getConversationProjects('conv-1')
    */
   async getConversationProjects(conversationId: string): Promise<string[]> {
-    const projects: unknown[] = await this.models.executions.distinct('projectId', { conversationId })
+    const projects: unknown[] = await this.connection.run((models) =>
+      models.executions.distinct('projectId', { conversationId }),
+    )
     return projects.filter((project): project is string => typeof project === 'string')
   }
 
   /** Number of stored events of an execution. */
   countExecutionEvents(executionId: string): Promise<number> {
-    return this.models.events.countDocuments({ executionId })
+    return this.connection.run((models) => models.events.countDocuments({ executionId }))
   }
 
   /** Resolves when the server answers a ping (readiness checks). */
-  async ping(): Promise<void> {
-    const db = this.connection.db
-    if (!db) throw new AgentEventsError('store_unavailable', 'The store is not connected')
-    await db.admin().ping()
+  ping(): Promise<void> {
+    return this.connection.ping()
   }
 
   close(): Promise<void> {
-    this.closing ??= this.connection.close()
-    return this.closing
+    return this.connection.close()
   }
+}
 
-  private async insertEvents(events: readonly StampedAgentEvent[]): Promise<PersistOutcome[]> {
-    const outcomes: PersistOutcome[] = events.map(() => ({ status: 'stored' }))
-    if (events.length === 0) return outcomes
-    const storedAt = new Date()
-    const documents = events.map((event) => toDocument(event, storedAt))
-    try {
-      await this.models.events.insertMany(documents, { ordered: false, lean: true })
-    } catch (error) {
-      const writeErrors = documentErrorsOf(error, documents.length)
-      if (!writeErrors) throw error
-      for (const writeError of writeErrors) {
-        outcomes[writeError.index] =
-          writeError.code === DUPLICATE_KEY
-            ? { status: 'duplicate' }
-            : {
-                status: 'rejected',
-                error: new AgentEventsError(
-                  'store_rejected',
-                  `MongoDB refused the event (code ${writeError.code}): ${writeError.errmsg ?? ''}`,
-                ),
-              }
-      }
+async function insertEvents(
+  models: StoreModels,
+  events: readonly StampedAgentEvent[],
+): Promise<PersistOutcome[]> {
+  const outcomes: PersistOutcome[] = events.map(() => ({ status: 'stored' }))
+  if (events.length === 0) return outcomes
+  const storedAt = new Date()
+  const documents = events.map((event) => toDocument(event, storedAt))
+  try {
+    await models.events.insertMany(documents, { ordered: false, lean: true })
+  } catch (error) {
+    const writeErrors = documentErrorsOf(error, documents.length)
+    if (!writeErrors) throw error
+    for (const writeError of writeErrors) {
+      outcomes[writeError.index] =
+        writeError.code === DUPLICATE_KEY
+          ? { status: 'duplicate' }
+          : {
+              status: 'rejected',
+              error: new AgentEventsError(
+                'store_rejected',
+                `MongoDB refused the event (code ${writeError.code}): ${writeError.errmsg ?? ''}`,
+              ),
+            }
     }
-    return outcomes
   }
+  return outcomes
+}
 
-  private async applyExecutionUpdate(update: ExecutionUpdate): Promise<void> {
-    const executions = this.models.executions
-    await upsertRetryingDuplicateKey(() =>
-      executions.updateOne({ _id: update.executionId }, update.facts, { upsert: true }),
-    )
-    const combined = await executions.updateOne(
-      uncountedFilter(update.executionId, update.combined),
-      countUpdate(update.combined),
-    )
-    if (combined.matchedCount === 0 && update.perEvent.length > 1) {
+async function applyExecutionUpdate(models: StoreModels, update: ExecutionUpdate): Promise<void> {
+  const executions = models.executions
+  await upsertRetryingDuplicateKey(() =>
+    executions.updateOne({ _id: update.executionId }, update.facts, { upsert: true }),
+  )
+  const combined = await executions.updateOne(
+    uncountedFilter(update.executionId, update.combined),
+    countUpdate(update.combined),
+  )
+  if (combined.matchedCount === 0 && update.perEvent.length > 1) {
+    for (let start = 0; start < update.perEvent.length; start += PER_EVENT_UPDATES_PER_WRITE) {
+      const chunk = update.perEvent.slice(start, start + PER_EVENT_UPDATES_PER_WRITE)
       await executions.bulkWrite(
-        update.perEvent.map((contribution) => ({
+        chunk.map((contribution) => ({
           updateOne: {
             filter: uncountedFilter(update.executionId, contribution),
             update: countUpdate(contribution),
@@ -223,33 +220,31 @@ export class EventStore {
         { ordered: false },
       )
     }
-    await this.compactSummary(update.executionId)
   }
+  await compactSummary(models, update.executionId)
+}
 
-  /**
-   * Keeps the summary small: folds the ledger's contiguous pending seqs into `through`, and trims
-   * the recent quality scores for stores that ignore `$slice` (FerretDB 1.x).
-   */
-  private async compactSummary(executionId: string): Promise<void> {
-    const document = await this.models.executions
-      .findById(executionId, { ledger: 1, 'quality.recent': 1 })
-      .lean()
-    if (!document) return
-    const recent = document.quality.recent
-    const set: Record<string, unknown> = {}
-    if (document.ledger.pending.length >= LEDGER_COMPACTION_THRESHOLD) {
-      const compacted = compactLedger(document.ledger.through, document.ledger.pending)
-      if (compacted)
-        Object.assign(set, { 'ledger.through': compacted.through, 'ledger.pending': compacted.pending })
-    }
-    if (recent.length > RECENT_QUALITY_SCORES) set['quality.recent'] = recent.slice(-RECENT_QUALITY_SCORES)
-    if (Object.keys(set).length === 0) return
-    // Compare-and-set: a concurrent count bumps the version and this compaction is skipped.
-    await this.models.executions.updateOne(
-      { _id: executionId, 'ledger.version': document.ledger.version },
-      { $set: set, $inc: { 'ledger.version': 1 } },
-    )
+/**
+ * Keeps the summary small: folds the ledger's contiguous pending seqs into `through`, and trims
+ * the recent quality scores for stores that ignore `$slice` (FerretDB 1.x).
+ */
+async function compactSummary(models: StoreModels, executionId: string): Promise<void> {
+  const document = await models.executions.findById(executionId, { ledger: 1, 'quality.recent': 1 }).lean()
+  if (!document) return
+  const recent = document.quality.recent
+  const set: Record<string, unknown> = {}
+  if (document.ledger.pending.length >= LEDGER_COMPACTION_THRESHOLD) {
+    const compacted = compactLedger(document.ledger.through, document.ledger.pending)
+    if (compacted)
+      Object.assign(set, { 'ledger.through': compacted.through, 'ledger.pending': compacted.pending })
   }
+  if (recent.length > RECENT_QUALITY_SCORES) set['quality.recent'] = recent.slice(-RECENT_QUALITY_SCORES)
+  if (Object.keys(set).length === 0) return
+  // Compare-and-set: a concurrent count bumps the version and this compaction is skipped.
+  await models.executions.updateOne(
+    { _id: executionId, 'ledger.version': document.ledger.version },
+    { $set: set, $inc: { 'ledger.version': 1 } },
+  )
 }
 
 function toDocument(event: StampedAgentEvent, storedAt: Date): EventDocument {

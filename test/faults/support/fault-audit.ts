@@ -3,17 +3,20 @@ import type { FaultStack } from './fault-stack.js'
 import type { AcknowledgedEvent, ProducerReport } from './producer-protocol.js'
 import type { ResumingClient } from './resuming-client.js'
 
-/** What a run emitted, stored and delivered, and every way it fell short of the guarantees. */
+/**
+ * What a run emitted, stored and delivered, and every way it fell short of the guarantees. The
+ * storage counts are undefined when the store did not answer.
+ */
 export interface CaseAudit {
   /** Emits the emitter accepted. */
   readonly emitted: number
   readonly acknowledged: number
   /** Distinct events stored, over the run's executions. */
-  readonly stored: number
+  readonly stored: number | undefined
   /** Stored documents beyond one per seq. */
-  readonly duplicates: number
+  readonly duplicates: number | undefined
   /** Acknowledged events not stored. */
-  readonly lost: number
+  readonly lost: number | undefined
   readonly deadLetters: number
   readonly clients: number
   /** Seqs a client never received and that no resume announced as missing, or that the store lacks. */
@@ -32,6 +35,8 @@ const SETTLE_POLL_MS = 100
 /** Examples quoted per violation. */
 const EXAMPLES = 5
 const STORE_PAGE = 10_000
+/** A store read that takes longer has hung (a wedged server), which the case reports as such. */
+const READ_DEADLINE_MS = 10_000
 
 /**
  * Waits (bounded) until every client has reached its execution's last seq and MongoDB holds every
@@ -51,15 +56,75 @@ export async function auditRun(stack: FaultStack, report: ProducerReport): Promi
   note('producer: events dropped from the outbox', report.dropped > 0 ? [report.dropped] : [])
   note('producer: events rejected', report.statuses.rejected ? [report.statuses.rejected] : [])
 
+  let storage: StorageAudit | undefined
+  try {
+    storage = await auditStorage(stack, lastSeqs, report)
+    violations.push(...storage.violations)
+  } catch (error) {
+    violations.push(`store unreadable: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const deadLetters = await bounded(stack.queue().getFailedCount(), 'counting dead letters')
+  note('dead letters', deadLetters > 0 ? [deadLetters] : [])
+  if (storage === undefined || storage.lost > 0) {
+    // Lost for good, or still on their way: the queue tells which.
+    const jobs = await bounded(stack.queue().getJobCounts('active', 'waiting', 'delayed'), 'counting jobs')
+    note('persistence jobs still in the queue at the audit', [jobs])
+  }
+
+  const streams = stack.clients.map((client) =>
+    auditClient(
+      client,
+      lastSeqs.get(client.executionId) ?? 0,
+      storage?.bySeq.get(client.executionId) ?? new Map(),
+    ),
+  )
+  for (const stream of streams) violations.push(...stream.violations)
+
+  return {
+    emitted: report.accepted,
+    acknowledged: report.acknowledged.length,
+    stored: storage?.stored,
+    duplicates: storage?.duplicates,
+    lost: storage?.lost,
+    deadLetters,
+    clients: stack.clients.length,
+    clientGaps: sum(streams.map((stream) => stream.gaps)),
+    clientDuplicates: sum(streams.map((stream) => stream.duplicates)),
+    resumes: sum(stack.clients.map((client) => client.resumes)),
+    backfilled: sum(streams.map((stream) => stream.backfilled)),
+    violations,
+  }
+}
+
+/** What MongoDB holds of the run's executions, against the seqs Redis assigned and the acknowledged events. */
+interface StorageAudit {
+  readonly stored: number
+  readonly duplicates: number
+  readonly lost: number
+  /** Stored events per execution, by seq. */
+  readonly bySeq: ReadonlyMap<string, ReadonlyMap<number, StampedAgentEvent>>
+  readonly violations: readonly string[]
+}
+
+/** Reads every stored event and summary of the run; throws when the store does not answer. */
+async function auditStorage(
+  stack: FaultStack,
+  lastSeqs: ReadonlyMap<string, number>,
+  report: ProducerReport,
+): Promise<StorageAudit> {
+  const violations: string[] = []
+  const note = (what: string, examples: readonly unknown[]): void => {
+    if (examples.length > 0) violations.push(`${what} (${examples.length}): ${sample(examples)}`)
+  }
   const store = await stack.store()
   const storedById = new Map<string, StampedAgentEvent>()
-  const storedBySeq = new Map<string, Map<number, StampedAgentEvent>>()
+  const bySeqs = new Map<string, Map<number, StampedAgentEvent>>()
   let duplicates = 0
   for (const [executionId, lastSeq] of lastSeqs) {
-    const events = await readAll(stack, executionId)
-    const count = await store.countExecutionEvents(executionId)
+    const events = await bounded(readAll(stack, executionId), `reading ${executionId}`)
+    const count = await bounded(store.countExecutionEvents(executionId), `counting ${executionId}`)
     const bySeq = new Map(events.map((event) => [event.seq, event]))
-    storedBySeq.set(executionId, bySeq)
+    bySeqs.set(executionId, bySeq)
     for (const event of events) storedById.set(event.id, event)
     duplicates += count - bySeq.size
     note(
@@ -71,7 +136,7 @@ export async function auditRun(stack: FaultStack, report: ProducerReport): Promi
       events.filter((event) => event.seq > lastSeq).map((event) => event.seq),
     )
     note(`storage ${executionId}: emission order broken (n not increasing with seq)`, orderBreaks(events))
-    const summary = await store.getExecution(executionId)
+    const summary = await bounded(store.getExecution(executionId), `reading the summary of ${executionId}`)
     const counted = { eventCount: summary?.eventCount, lastSeq: summary?.lastSeq }
     if (counted.eventCount !== count || counted.lastSeq !== lastSeq)
       note(`summary ${executionId}: expected eventCount ${count}, lastSeq ${lastSeq}`, [counted])
@@ -87,32 +152,7 @@ export async function auditRun(stack: FaultStack, report: ProducerReport): Promi
       .filter((event) => storedById.get(event.id)?.seq !== event.seq)
       .map(describeEvent),
   )
-  const deadLetters = await stack.queue().getFailedCount()
-  note('dead letters', deadLetters > 0 ? [deadLetters] : [])
-
-  const streams = stack.clients.map((client) =>
-    auditClient(
-      client,
-      lastSeqs.get(client.executionId) ?? 0,
-      storedBySeq.get(client.executionId) ?? new Map(),
-    ),
-  )
-  for (const stream of streams) violations.push(...stream.violations)
-
-  return {
-    emitted: report.accepted,
-    acknowledged: report.acknowledged.length,
-    stored: storedById.size,
-    duplicates,
-    lost: lost.length,
-    deadLetters,
-    clients: stack.clients.length,
-    clientGaps: sum(streams.map((stream) => stream.gaps)),
-    clientDuplicates: sum(streams.map((stream) => stream.duplicates)),
-    resumes: sum(stack.clients.map((client) => client.resumes)),
-    backfilled: sum(streams.map((stream) => stream.backfilled)),
-    violations,
-  }
+  return { stored: storedById.size, duplicates, lost: lost.length, bySeq: bySeqs, violations }
 }
 
 interface StreamAudit {
@@ -167,7 +207,6 @@ function auditClient(
       .filter((event) => stored.has(event.seq) && stored.get(event.seq)?.id !== event.id)
       .map((event) => event.seq),
   )
-  note('subscribes refused', client.refusals)
   return {
     gaps: gaps.length,
     duplicates: sum(repeated.map(([, times]) => times - 1)),
@@ -185,7 +224,7 @@ async function settle(stack: FaultStack, lastSeqs: ReadonlyMap<string, number>):
   }
   const stored = async (): Promise<boolean> => {
     for (const [executionId, lastSeq] of lastSeqs) {
-      const summary = await store.getExecution(executionId).catch(() => undefined)
+      const summary = await bounded(store.getExecution(executionId), 'settling').catch(() => undefined)
       if (summary?.eventCount !== lastSeq) return false
     }
     return true
@@ -205,6 +244,22 @@ async function readAll(stack: FaultStack, executionId: string): Promise<StampedA
     const last = page.at(-1)
     if (last === undefined || page.length < STORE_PAGE) return events
     afterSeq = last.seq
+  }
+}
+
+/** `reading`, or an error naming what did not answer once the read deadline has passed. */
+async function bounded<T>(reading: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${READ_DEADLINE_MS / 1000} s ${what}: the store hangs`)),
+      READ_DEADLINE_MS,
+    )
+  })
+  try {
+    return await Promise.race([reading, deadline])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

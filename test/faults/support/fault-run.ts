@@ -27,6 +27,8 @@ export interface FaultRun {
    * had when called: events flow, end to end, to every client.
    */
   flowing(count: number, timeoutMs?: number): Promise<void>
+  /** Records what the fault did (jobs in flight at a kill, ...), printed under the table. */
+  note(text: string): void
 }
 
 /** Generous for a flow of 100 events per second per execution on a busy machine. */
@@ -45,6 +47,7 @@ export async function runFaultCase(
   scenario: (run: FaultRun) => Promise<void>,
 ): Promise<CaseAudit> {
   const startedAt = performance.now()
+  const notes: string[] = []
   const seconds = (): number => (performance.now() - startedAt) / 1000
   try {
     const stack = await FaultStack.start(options)
@@ -55,22 +58,36 @@ export async function runFaultCase(
       stack.startProducer(),
       options.startWorker === false ? undefined : stack.startWorker(),
     ])
+    // Opened before any fault, so that the audit never has to connect to a server that was stopped.
+    await stack.store()
     const [onFirst, onSecond] = options.clientsPerNode ?? [4, 4]
     await stack.attachClients(first, onFirst)
     await stack.attachClients(second, onSecond)
     producer.start()
-    const run: FaultRun = { stack, nodes: [first, second], producer, flowing: flowProbe(stack) }
+    const run: FaultRun = {
+      stack,
+      nodes: [first, second],
+      producer,
+      flowing: flowProbe(stack),
+      note: (text) => notes.push(text),
+    }
     await scenario(run)
     const report = await producer.stop()
+    notes.push(
+      `emit results: ${Object.entries(report.statuses)
+        .map(([status, count]) => `${count} ${status}`)
+        .join(', ')}`,
+    )
     const audit = await auditRun(stack, report)
-    table.add({ name, seconds: seconds(), audit })
+    notes.push(...clientNotes(stack))
+    table.add({ name, seconds: seconds(), audit, notes })
     if (audit.violations.length > 0) {
       const processes = [...stack.webNodes.map((node) => node.process), ...stack.workers, producer.process]
       console.log(failureEvidence(name, processes, audit))
     }
     return audit
   } catch (error) {
-    table.add({ name, seconds: seconds(), error: firstLine(error) })
+    table.add({ name, seconds: seconds(), error: firstLine(error), notes })
     throw error
   }
 }
@@ -93,6 +110,21 @@ function flowProbe(stack: FaultStack): FaultRun['flowing'] {
       )
     }
   }
+}
+
+/** Resumes that were refused or announced a missing range: legitimate, but worth seeing. */
+function clientNotes(stack: FaultStack): string[] {
+  const byCode = new Map<string, number>()
+  for (const code of stack.clients.flatMap((client) => client.refusals))
+    byCode.set(code, (byCode.get(code) ?? 0) + 1)
+  const refusals = [...byCode].map(([code, count]) => `${count} × ${code}`)
+  const missing = stack.clients.flatMap((client) =>
+    client.missing.map((range) => `${client.name} ${range.from}..${range.to}`),
+  )
+  return [
+    ...(refusals.length > 0 ? [`subscribes refused, then retried: ${refusals.join(', ')}`] : []),
+    ...(missing.length > 0 ? [`missing ranges announced on resume: ${missing.join(', ')}`] : []),
+  ]
 }
 
 /** The violations, and the last lines of every process the case started (LOG_LEVEL=warn). */

@@ -106,14 +106,13 @@ export class FaultStack {
   }
 
   /**
-   * Starts a persistence worker. A crashed worker's jobs come back after the 2 s lock, found by a
-   * stalled check every second (instead of BullMQ's 30 s), so that a case stays short.
+   * Starts a persistence worker with the production defaults (30 s job lock), or, with
+   * `quickRedelivery`, a 2 s lock and a stalled check every second, so that a killed worker's jobs
+   * come back within seconds instead of 30.
    */
-  async startWorker(): Promise<NodeProcess> {
-    const child = this.#spawn(
-      'workers/main.ts',
-      this.env({ WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000' }),
-    )
+  async startWorker(options: { quickRedelivery?: boolean } = {}): Promise<NodeProcess> {
+    const redelivery = { WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000' }
+    const child = this.#spawn('workers/main.ts', this.env(options.quickRedelivery ? redelivery : {}))
     await child.waitForMessage(isReadyMessage, PROCESS_READY_MS)
     this.workers.push(child)
     return child
@@ -181,6 +180,19 @@ export class FaultStack {
   /** The last seq Redis assigned in an execution. */
   lastSeq(executionId: string): Promise<number> {
     return new RecentBuffer(this.#redis(), this.keyPrefix).lastSeq(executionId)
+  }
+
+  /** Seqs assigned so far over all the run's executions: the events Redis has taken. */
+  async assigned(): Promise<number> {
+    const seqs = await Promise.all(this.executionIds.map((executionId) => this.lastSeq(executionId)))
+    return seqs.reduce((sum, seq) => sum + seq, 0)
+  }
+
+  /** Events stored so far over all the run's executions. */
+  async stored(): Promise<number> {
+    const store = await this.store()
+    const counts = await Promise.all(this.executionIds.map((id) => store.countExecutionEvents(id)))
+    return counts.reduce((sum, count) => sum + count, 0)
   }
 
   /** The persistence queue, to count active jobs and dead letters. */

@@ -6,6 +6,8 @@ export interface CaseRow {
   readonly seconds: number
   readonly audit?: CaseAudit
   readonly error?: string
+  /** What the fault did, printed under the table. */
+  readonly notes?: readonly string[]
 }
 
 const COLUMNS = [
@@ -42,7 +44,9 @@ export class ResultsTable {
 
   markdown(): string {
     const lines = [COLUMNS, COLUMNS.map(() => '---'), ...this.#rows.map(cells)]
-    return lines.map((line) => `| ${line.join(' | ')} |`).join('\n')
+    const table = lines.map((line) => `| ${line.join(' | ')} |`).join('\n')
+    const notes = this.#rows.flatMap((row) => (row.notes ?? []).map((note) => `- ${row.name}: ${note}`))
+    return notes.length === 0 ? table : `${table}\n\n${notes.join('\n')}`
   }
 }
 
@@ -67,7 +71,7 @@ function cells(row: CaseRow): string[] {
       audit.clientDuplicates,
       audit.resumes,
       audit.backfilled,
-    ].map(String),
+    ].map((count) => (count === undefined ? '?' : String(count))),
     result,
   ]
 }

@@ -20,7 +20,7 @@ export class ResumingClient {
   resumes = 0
   /** Ranges a subscribe acknowledged as missing. */
   readonly missing: MissingRange[] = []
-  /** Error codes of refused subscribes (the client then tried another node). */
+  /** Error codes of refused subscribes (`closed` from a node shutting down, ...): it tried again. */
   readonly refusals: string[] = []
   readonly #connections: TestClient[] = []
   #current: TestClient | undefined
@@ -79,8 +79,12 @@ export class ResumingClient {
   /** Stops reconnecting and closes every connection. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true
+    const closeAll = (): Promise<unknown> =>
+      Promise.all(this.#connections.map((connection) => connection.close()))
+    // Closing first ends a resume waiting for its reply; one that connected meanwhile closes itself.
+    await closeAll()
     await this.#reconnecting
-    await Promise.all(this.#connections.map((connection) => connection.close()))
+    await closeAll()
   }
 
   /** Connects and subscribes with `since`; false when the node cannot be reached or refuses. */
