@@ -158,20 +158,24 @@ export class Subscriber {
     replayed: readonly StampedAgentEvent[],
     cursor: number,
   ): Promise<void> {
-    if (replayed.length > 0) webMetrics().delivered.inc({ protocol: this.sink.protocol }, replayed.length)
-    for (const event of replayed) {
-      if (this.#closed) return
-      this.send(new OutgoingEvent(event))
-      if (this.sink.bufferedBytes() > this.limits.bufferLimitBytes && !(await this.drained())) {
-        return this.dropAsSlowConsumer()
+    let sent = 0
+    try {
+      for (const event of replayed) {
+        if (this.#closed) return
+        this.sink.send(new OutgoingEvent(event))
+        sent += 1
+        if (this.sink.bufferedBytes() > this.limits.bufferLimitBytes && !(await this.drained())) {
+          return this.dropAsSlowConsumer()
+        }
       }
+      const held = this.held.get(executionId) ?? []
+      this.held.delete(executionId)
+      if (this.#closed) return
+      this.cursors.set(executionId, cursor)
+      sent += held.filter((outgoing) => this.offer(outgoing)).length
+    } finally {
+      if (sent > 0) webMetrics().delivered.inc({ protocol: this.sink.protocol }, sent)
     }
-    const held = this.held.get(executionId) ?? []
-    this.held.delete(executionId)
-    if (this.#closed) return
-    this.cursors.set(executionId, cursor)
-    const released = held.filter((outgoing) => this.offer(outgoing)).length
-    if (released > 0) webMetrics().delivered.inc({ protocol: this.sink.protocol }, released)
   }
 
   subscribeConversation(conversationId: string, types: TypeFilter): void {
@@ -245,12 +249,8 @@ export class Subscriber {
 
   private deliver(outgoing: OutgoingEvent): void {
     if (this.#closed) return
-    this.send(outgoing)
-    if (this.sink.bufferedBytes() > this.limits.bufferLimitBytes) this.dropAsSlowConsumer()
-  }
-
-  private send(outgoing: OutgoingEvent): void {
     this.sink.send(outgoing)
+    if (this.sink.bufferedBytes() > this.limits.bufferLimitBytes) this.dropAsSlowConsumer()
   }
 
   /** Waits until the client has taken half of its buffer; false when it does not within the drain timeout. */

@@ -118,7 +118,9 @@ describe('fault injection', () => {
       const audit = await runFaultCase(
         table,
         'Redis restarted (AOF on)',
-        { redisAppendOnly: true },
+        // A job that Redis moved to active just before it went down, whose reply the worker never
+        // got, comes back once its lock expires: with the default 30 s lock, after the audit.
+        { redisAppendOnly: true, quickRedelivery: true },
         async (run) => {
           await run.flowing(STEADY)
           const stoppedAt = performance.now()

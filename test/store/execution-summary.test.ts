@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { StampedAgentEvent } from '../../src/events/schemas.js'
 import { EventStore } from '../../src/store/event-store.js'
@@ -5,10 +6,17 @@ import { EXECUTIONS_COLLECTION } from '../../src/store/models.js'
 import { databaseUrl, uniqueName } from '../support/durable-stack.js'
 
 let store: EventStore
+/** A plain driver client on the same database, to see the stored documents as they are. */
+let raw: MongoClient
 beforeAll(async () => {
-  store = await EventStore.open(databaseUrl(inject('mongoUrl')))
+  const uri = databaseUrl(inject('mongoUrl'))
+  store = await EventStore.open(uri)
+  raw = await MongoClient.connect(uri)
 })
-afterAll(() => store.close())
+afterAll(async () => {
+  await store.close()
+  await raw.close()
+})
 
 function agentComplete(executionId: string, seq: number): StampedAgentEvent {
   return {
@@ -69,18 +77,16 @@ describe('the execution summary', () => {
     for (let start = 1; start <= 1000; start += 100) {
       await store.persistBatch(range(start, start + 99).map((seq) => agentComplete(executionId, seq)))
     }
-    const connection = (
-      store as unknown as {
-        connection: { db: { collection(name: string): { findOne(f: object): Promise<unknown> } } }
-      }
-    ).connection
-    const raw = (await connection.db.collection(EXECUTIONS_COLLECTION).findOne({ _id: executionId })) as {
+    const document = (await raw
+      .db()
+      .collection<{ _id: string }>(EXECUTIONS_COLLECTION)
+      .findOne({ _id: executionId })) as unknown as {
       ledger: { through: number; pending: number[] }
       eventCount: number
     }
-    expect(raw.eventCount).toBe(1000)
-    expect(raw.ledger.through).toBeGreaterThanOrEqual(900)
-    expect(raw.ledger.pending.length).toBeLessThanOrEqual(100)
+    expect(document.eventCount).toBe(1000)
+    expect(document.ledger.through).toBeGreaterThanOrEqual(900)
+    expect(document.ledger.pending.length).toBeLessThanOrEqual(100)
   })
 
   it('keeps a status of completed once an orchestration-complete arrives before its start', async () => {

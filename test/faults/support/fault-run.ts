@@ -15,6 +15,8 @@ export interface FaultRunOptions extends FaultStackOptions {
   readonly clientsPerNode?: readonly [number, number]
   /** Start a persistence worker with the stack (else the case starts its own). @default true */
   readonly startWorker?: boolean
+  /** That worker takes 2 s job locks (see `FaultStack.startWorker`). @default false */
+  readonly quickRedelivery?: boolean
 }
 
 /** What a case's scenario works with: the stack, its two first web nodes, and a flow probe. */
@@ -56,7 +58,9 @@ export async function runFaultCase(
       stack.startWebNode(),
       stack.startWebNode(),
       stack.startProducer(),
-      options.startWorker === false ? undefined : stack.startWorker(),
+      options.startWorker === false
+        ? undefined
+        : stack.startWorker({ quickRedelivery: options.quickRedelivery === true }),
     ])
     // Opened before any fault, so that the audit never has to connect to a server that was stopped.
     await stack.store()
