@@ -1,11 +1,11 @@
 import mongoose from 'mongoose'
 import { EventStore } from '../src/store/event-store.js'
-import { EVENTS_COLLECTION, type EventDocument } from '../src/store/models.js'
+import { EVENTS_COLLECTION, eventDocumentOf, type EventDocument } from '../src/store/models.js'
 import { startTsProcess, type NodeProcess } from '../test/support/child-process.js'
 import { flushed, withEmitter, type BenchContext } from './emit-cases.js'
 import { pollUntil, secondsSince } from './measure.js'
 import { databaseUri, type CaseNamespace } from './namespaces.js'
-import { agentEvents, eventDocument, stampEvents } from './workload.js'
+import { agentEvents, stampEvents } from './workload.js'
 
 /** The concurrency the persistence worker runs with in (d). */
 export const WORKER_CONCURRENCY = 500
@@ -57,7 +57,7 @@ export async function rawInsertMany(context: BenchContext, namespace: CaseNamesp
   const storedAt = new Date()
   const documents = stampEvents(
     agentEvents(namespace.executionId, namespace.conversationId, context.events),
-  ).map((event) => eventDocument(event, storedAt))
+  ).map((event) => eventDocumentOf(event, storedAt))
   const connection = mongoose.createConnection(databaseUri(context.mongoUrl, namespace.dbName), {
     serverSelectionTimeoutMS: 10_000,
   })

@@ -1,6 +1,5 @@
 import { monotonicFactory } from 'ulidx'
 import { agentEventSchema, type AgentEventInput, type StampedAgentEvent } from '../src/events/schemas.js'
-import type { EventDocument } from '../src/store/models.js'
 
 /** The mix the bench emits, per ten events. */
 export const EVENT_MIX = '6 agent-thinking : 3 tool-call (small input object) : 1 agent-complete (tokenUsage)'
@@ -28,23 +27,6 @@ export function stampEvents(events: readonly AgentEventInput[]): StampedAgentEve
     id: nextEventId(),
     seq: index + 1,
   }))
-}
-
-/** The document the persistence worker writes for an event (mirrors `toDocument` in the store). */
-export function eventDocument(event: StampedAgentEvent, storedAt: Date): EventDocument {
-  const document: EventDocument = {
-    _id: event.id,
-    executionId: event.executionId,
-    seq: event.seq,
-    type: event.type,
-    timestamp: new Date(event.timestamp),
-    payload: JSON.stringify(event),
-    storedAt,
-  }
-  if (event.conversationId !== undefined) document.conversationId = event.conversationId
-  if (event.projectId !== undefined) document.projectId = event.projectId
-  if ('agentId' in event && typeof event.agentId === 'string') document.agentId = event.agentId
-  return document
 }
 
 function agentEvent(executionId: string, conversationId: string, index: number): AgentEventInput {

@@ -1,6 +1,6 @@
 import { AgentEventsError } from '../errors.js'
 import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
-import type { EventDocument, ExecutionDocument, StoreModels } from './models.js'
+import { eventDocumentOf, type ExecutionDocument, type StoreModels } from './models.js'
 import { StoreConnection } from './store-connection.js'
 import {
   buildExecutionUpdates,
@@ -176,7 +176,7 @@ async function insertEvents(
   const outcomes: PersistOutcome[] = events.map(() => ({ status: 'stored' }))
   if (events.length === 0) return outcomes
   const storedAt = new Date()
-  const documents = events.map((event) => toDocument(event, storedAt))
+  const documents = events.map((event) => eventDocumentOf(event, storedAt))
   try {
     await models.events.insertMany(documents, { ordered: false, lean: true })
   } catch (error) {
@@ -245,22 +245,6 @@ async function compactSummary(models: StoreModels, executionId: string): Promise
     { _id: executionId, 'ledger.version': document.ledger.version },
     { $set: set, $inc: { 'ledger.version': 1 } },
   )
-}
-
-function toDocument(event: StampedAgentEvent, storedAt: Date): EventDocument {
-  const document: EventDocument = {
-    _id: event.id,
-    executionId: event.executionId,
-    seq: event.seq,
-    type: event.type,
-    timestamp: new Date(event.timestamp),
-    payload: JSON.stringify(event),
-    storedAt,
-  }
-  if (event.conversationId !== undefined) document.conversationId = event.conversationId
-  if (event.projectId !== undefined) document.projectId = event.projectId
-  if ('agentId' in event && typeof event.agentId === 'string') document.agentId = event.agentId
-  return document
 }
 
 /**

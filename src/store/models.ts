@@ -1,3 +1,4 @@
+import type { StampedAgentEvent } from '../events/schemas.js'
 import { Schema, type Connection, type Model } from 'mongoose'
 
 /**
@@ -70,6 +71,23 @@ export interface ExecutionDocument {
   ledger: ExecutionLedger
   createdAt: Date
   updatedAt: Date
+}
+
+/** The document stored for an event: the event whole as JSON, and copies of its fields to query by. */
+export function eventDocumentOf(event: StampedAgentEvent, storedAt: Date): EventDocument {
+  const document: EventDocument = {
+    _id: event.id,
+    executionId: event.executionId,
+    seq: event.seq,
+    type: event.type,
+    timestamp: new Date(event.timestamp),
+    payload: JSON.stringify(event),
+    storedAt,
+  }
+  if (event.conversationId !== undefined) document.conversationId = event.conversationId
+  if (event.projectId !== undefined) document.projectId = event.projectId
+  if ('agentId' in event && typeof event.agentId === 'string') document.agentId = event.agentId
+  return document
 }
 
 export const EVENTS_COLLECTION = 'agent_events'
