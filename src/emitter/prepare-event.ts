@@ -17,8 +17,9 @@ export type PrepareResult = { ok: true; prepared: PreparedEvent } | { ok: false;
 
 /**
  * Gives a validated event its id (unless the caller chose one, which makes a retried emit
- * idempotent), normalizes it to JSON (dropping `undefined`, Dates as ISO strings) and enforces
- * the size limit on the serialized form.
+ * idempotent) and enforces the size limit on its serialized form. The event must come from
+ * `validateAgentEvent`, which validates the JSON form of what it is given: it is plain JSON already
+ * (no `undefined`, Dates as ISO strings), so serializing it cannot fail.
  */
 export function prepareEvent(
   event: AgentEvent,
@@ -26,16 +27,8 @@ export function prepareEvent(
 ): PrepareResult {
   const { maxEventBytes, keyPrefix } = limits
   const { id: chosenId, seq: _ignoredSeq, ...fields } = event
-  let json: string
-  try {
-    json = JSON.stringify({ id: chosenId ?? nextEventId(), ...fields })
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    return {
-      ok: false,
-      error: new AgentEventsError('invalid_event', `The event is not serializable: ${reason}`),
-    }
-  }
+  const normalized = { id: chosenId ?? nextEventId(), ...fields } as AgentEvent & { id: string }
+  const json = JSON.stringify(normalized)
   const bytes = Buffer.byteLength(json)
   if (bytes > maxEventBytes) {
     return {
@@ -46,7 +39,6 @@ export function prepareEvent(
       ),
     }
   }
-  const normalized = JSON.parse(json) as AgentEvent & { id: string }
   const rooms = [executionRoom(normalized.executionId)]
   if (normalized.conversationId !== undefined) rooms.push(conversationRoom(normalized.conversationId))
   return {
