@@ -105,31 +105,15 @@ export function resolveWebNodeOptions(options: WebNodeOptions): ResolvedWebNodeO
   const parsed = optionsSchema.safeParse(defined)
   if (!parsed.success) throw invalidConfig('Invalid web node options', parsed.error)
   const config = loadConfig()
-  const web = config.web
-  const given = parsed.data
+  // The environment's settings, then the options given (zod leaves out those that were not).
   const resolved = {
-    port: given.port ?? web.port,
-    host: given.host ?? web.host,
-    redisUrl: given.redisUrl ?? config.redisUrl,
-    mongoUri: given.mongoUri,
-    keyPrefix: given.keyPrefix ?? config.redisKeyPrefix,
-    queueName: given.queueName ?? config.queueName,
-    heartbeatInterval: given.heartbeatInterval ?? web.heartbeatInterval,
-    clientTimeout: given.clientTimeout ?? web.clientTimeout,
-    maxSubscriptionsPerConnection: given.maxSubscriptionsPerConnection ?? web.maxSubscriptionsPerConnection,
-    clientBufferLimit: given.clientBufferLimit ?? web.clientBufferLimit,
-    replayWaitMs: given.replayWaitMs ?? web.replayWaitMs,
-    maxHeldEvents: given.maxHeldEvents,
-    maxMessageBytes: given.maxMessageBytes ?? web.maxMessageBytes,
-    messagesPerSecond: given.messagesPerSecond ?? web.messagesPerSecond,
-    messageBurst: given.messageBurst ?? web.messageBurst,
-    rateLimitDisconnectSeconds: given.rateLimitDisconnectSeconds ?? web.rateLimitDisconnectSeconds,
-    maxConnectionsPerIp: given.maxConnectionsPerIp ?? web.maxConnectionsPerIp,
-    trustProxy: given.trustProxy ?? web.trustProxy,
-    allowedOrigins: given.allowedOrigins ?? defaultOrigins(web.allowedOrigins, config.nodeEnv),
+    ...config.web,
+    redisUrl: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    queueName: config.queueName,
+    allowedOrigins: defaultOrigins(config.web.allowedOrigins, config.nodeEnv),
+    ...parsed.data,
     auth: auth ?? parseAuthOptions(config.auth),
-    shutdownGraceMs: given.shutdownGraceMs ?? web.shutdownGraceMs,
-    startTimeoutMs: given.startTimeoutMs,
     requestListener,
   }
   if (resolved.clientTimeout <= resolved.heartbeatInterval) {
