@@ -5,14 +5,12 @@ import { countDeadLetters } from '../../workers/dead-letters.js'
 import { startTsProcess, type NodeProcess } from '../support/child-process.js'
 import { durableNames, emitterOptions, openQueue, processEnv, uniqueName } from '../support/durable-stack.js'
 import { eventually } from '../support/eventually.js'
+import { isReadyMessage } from '../support/stack-processes.js'
 
 const cleanups: (() => Promise<unknown>)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
-
-const isReady = (message: unknown): message is { type: 'ready' } =>
-  typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready'
 
 describe('a worker killed with SIGKILL in the middle of a batch', () => {
   it('is replaced and every event ends up stored once, with exact summary counts', async () => {
@@ -41,7 +39,7 @@ describe('a worker killed with SIGKILL in the middle of a batch', () => {
 
     const first: NodeProcess = startTsProcess('workers/main.ts', { env: workerEnv })
     cleanups.push(() => first.kill('SIGKILL'))
-    await first.waitForMessage(isReady, 30_000)
+    await first.waitForMessage(isReadyMessage, 30_000)
     const storedBeforeKill = await eventually(async () => {
       const count = await store.countExecutionEvents(executionId)
       return count >= 600 ? count : undefined
@@ -51,7 +49,7 @@ describe('a worker killed with SIGKILL in the middle of a batch', () => {
 
     const replacement = startTsProcess('workers/main.ts', { env: workerEnv })
     cleanups.push(() => replacement.kill('SIGTERM'))
-    await replacement.waitForMessage(isReady, 30_000)
+    await replacement.waitForMessage(isReadyMessage, 30_000)
 
     await eventually(async () => (await store.countExecutionEvents(executionId)) === total || undefined, {
       timeoutMs: 60_000,

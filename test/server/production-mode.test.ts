@@ -1,7 +1,8 @@
 import { describe, expect, inject, it, onTestFinished } from 'vitest'
 import { startTsProcess } from '../support/child-process.js'
 import { refusalOf } from '../support/web-node-clients.js'
-import { stackEnv, startWebProcess } from '../support/stack-processes.js'
+import { processEnv } from '../support/durable-stack.js'
+import { startWebProcess } from '../support/stack-processes.js'
 import { stackNames } from '../support/web-node-stack.js'
 import { SECRET } from '../auth/tokens.js'
 
@@ -10,7 +11,7 @@ const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
 describe('a web node in production mode', () => {
   it('refuses to start without authentication configured, saying what to set', async () => {
     const web = startTsProcess('src/server/main.ts', {
-      env: { ...stackEnv(names()), NODE_ENV: 'production', WS_PORT: '0', LOG_LEVEL: 'info' },
+      env: { ...processEnv(names()), NODE_ENV: 'production', WS_PORT: '0', LOG_LEVEL: 'info' },
     })
     onTestFinished(async () => void (await web.kill('SIGKILL')))
 

@@ -1,5 +1,6 @@
 import { startTsProcess, type NodeProcess } from '../../support/child-process.js'
-import { stackEnv, type ReadyMessage } from '../../support/stack-processes.js'
+import { processEnv } from '../../support/durable-stack.js'
+import { isReadyMessage } from '../../support/stack-processes.js'
 import type { StackNames } from '../../support/web-node-stack.js'
 
 /** A Procfile `web` process shared by the tests of one file: started in `beforeAll`, stopped in `afterAll`. */
@@ -13,9 +14,6 @@ export interface WebProcess {
   stop(): Promise<number | null>
 }
 
-const isReady = (message: unknown): message is ReadyMessage =>
-  typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready'
-
 /**
  * Starts `src/server/main.ts` as a child process for these names on a free port, with `env` on top.
  * Unlike `startWebProcess` of test/support, it outlives a single test, for suites that attack one process
@@ -26,12 +24,12 @@ export async function startSharedWebProcess(
   env: Record<string, string> = {},
 ): Promise<WebProcess> {
   const child = startTsProcess('src/server/main.ts', {
-    env: { ...stackEnv(names), WS_PORT: '0', SHUTDOWN_GRACE_MS: '2000', ...env },
+    env: { ...processEnv(names), WS_PORT: '0', SHUTDOWN_GRACE_MS: '2000', ...env },
   })
   let exited = false
   void child.exited.then(() => (exited = true))
   try {
-    const { port = 0 } = await child.waitForMessage(isReady, 30_000)
+    const { port = 0 } = await child.waitForMessage(isReadyMessage, 30_000)
     return {
       process: child,
       url: `http://127.0.0.1:${port}`,
