@@ -4,6 +4,7 @@ import type { PersistJobData } from '../../../src/queue/persistence-queue.js'
 import { RecentBuffer } from '../../../src/redis/recent-buffer.js'
 import { EventStore } from '../../../src/store/event-store.js'
 import { startTsProcess, type NodeProcess } from '../../support/child-process.js'
+import { processEnv } from '../../support/durable-stack.js'
 import { databaseUrl, uniqueName } from '../../support/names.js'
 import { startMongoServer, startRedisServer, type ServiceHandle } from '../../support/services.js'
 import type { Protocol } from '../../support/web-node-clients.js'
@@ -85,14 +86,13 @@ export class FaultStack {
 
   /** The environment every process of the run shares. */
   env(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      REDIS_URL: this.redis.url,
-      MONGODB_URI: this.mongoUri,
-      QUEUE_NAME: this.queueName,
-      REDIS_KEY_PREFIX: this.keyPrefix,
-      LOG_LEVEL: 'warn',
-      ...extra,
+    const names = {
+      redisUrl: this.redis.url,
+      mongoUri: this.mongoUri,
+      queueName: this.queueName,
+      keyPrefix: this.keyPrefix,
     }
+    return processEnv(names, extra)
   }
 
   /** Starts a web node process on a free loopback port and lists it once it is ready. */
