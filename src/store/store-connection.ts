@@ -6,15 +6,19 @@ import { registerModels, type StoreModels } from './models.js'
 export interface StoreConnectionOptions {
   /** How long an operation waits for a reachable server. @default 10000 */
   readonly serverSelectionTimeoutMS?: number
+  /** An operation (a whole batch write included) still unsettled after this long fails. @default 30000 */
+  readonly operationTimeoutMs?: number
 }
 
 const log = getLogger('store')
 
 /**
- * The MongoDB connection of a store, which replaces itself when it is stuck: after a server
- * selection failure it opens a fresh connection, and if that one reaches the server, it takes over.
- * The driver can leave a connection pool unable to select a server for good after a server restart
- * (a health check that waits on a socket closed under it); a fresh pool does not inherit that.
+ * The MongoDB connection of a store, which replaces itself when it is stuck: after a failure that
+ * says the server could not be reached (server selection, mongoose's command buffering, the network,
+ * or an operation that never settles), it opens a fresh connection, and if that one reaches the
+ * server, it takes over. The driver can leave a connection pool unable to reach the server for good
+ * after a server restart (a write that waits on a socket closed under it); a fresh pool does not
+ * inherit that.
  *
  * @example const connection = await StoreConnection.open('mongodb://127.0.0.1:27017/agent_events')
  * const count = await connection.run((models) => models.events.countDocuments())
@@ -36,13 +40,23 @@ export class StoreConnection {
     return new StoreConnection(current, uri, options)
   }
 
-  /** Runs an operation on the current models; a server selection failure starts a replacement. */
+  /**
+   * Runs an operation on the current models, bounded by `operationTimeoutMs`; a failure to reach the
+   * server starts a replacement.
+   */
   async run<T>(operation: (models: StoreModels) => Promise<T>): Promise<T> {
+    const timeoutMs = this.options.operationTimeoutMs ?? 30_000
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new OperationTimeoutError(timeoutMs)), timeoutMs)
+    })
     try {
-      return await operation(this.current.models)
+      return await Promise.race([operation(this.current.models), deadline])
     } catch (error) {
-      if (isServerSelectionError(error) && !this.closing) this.replacing ??= this.replace()
+      if (isUnreachable(error) && !this.closing) this.replacing ??= this.replace()
       throw error
+    } finally {
+      clearTimeout(timer)
     }
   }
 
@@ -97,6 +111,19 @@ async function connect(
   return { connection, models: registerModels(connection) }
 }
 
-function isServerSelectionError(error: unknown): boolean {
-  return error instanceof Error && /ServerSelectionError$/.test(error.name)
+/** A store operation that did not settle in time: the connection may be stuck. */
+class OperationTimeoutError extends AgentEventsError {
+  constructor(timeoutMs: number) {
+    super('store_unavailable', `The store did not answer within ${timeoutMs} ms`)
+  }
+}
+
+/** Whether an error says that the server could not be reached, rather than that it refused. */
+function isUnreachable(error: unknown): boolean {
+  if (error instanceof OperationTimeoutError) return true
+  if (!(error instanceof Error)) return false
+  return (
+    /ServerSelectionError$|NetworkError$|NetworkTimeoutError$/.test(error.name) ||
+    /buffering timed out/.test(error.message)
+  )
 }
