@@ -24,9 +24,16 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   MONGODB_URI: z.string().min(1).default('mongodb://127.0.0.1:27017/agent_events'),
-  /** Prefix of every Redis key of ours (not BullMQ's, which uses its own `bull:` prefix). */
-  REDIS_KEY_PREFIX: z.string().min(1).default('ae'),
-  QUEUE_NAME: z.string().min(1).default('agent-events'),
+  /** Prefix of every Redis key of ours, the shards' BullMQ queues included. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, _, . and -')
+    .default('ae'),
+  QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, _, . and -')
+    .default('agent-events'),
+  SHARD_COUNT: z.coerce.number().int().min(1).max(1024).default(1),
 
   // Producers (the emitter).
   RECENT_BUFFER_SIZE: integer(100, 1),
@@ -35,6 +42,7 @@ const environmentSchema = z.object({
   OUTBOX_LIMIT: integer(10_000, 1),
   MAX_EVENT_BYTES: integer(1_048_576, 1024),
   EMIT_BATCH_SIZE: integer(500, 1),
+  EMIT_PIPELINE_DEPTH: integer(4, 1),
   EMIT_ACK_TIMEOUT_MS: integer(25, 0),
   REDIS_COMMAND_TIMEOUT_MS: integer(2_000, 100),
   THINKING_EVENTS_PER_SECOND: integer(0, 0),
@@ -42,9 +50,14 @@ const environmentSchema = z.object({
   // Persistence workers.
   PERSIST_ATTEMPTS: integer(8, 1),
   PERSIST_BACKOFF_MS: integer(500, 1),
-  WORKER_CONCURRENCY: integer(500, 1),
-  WORKER_BATCH_SIZE: integer(500, 1),
+  WORKER_CONCURRENCY: integer(8, 1),
+  WORKER_BATCH_SIZE: integer(1000, 1),
   WORKER_BATCH_LINGER_MS: integer(5, 0),
+  WORKER_SUMMARY_LEASE_MS: integer(10_000, 100),
+  STORE_PROBE_INTERVAL_MS: integer(1_000, 10),
+  PUMP_JOB_EVENTS: integer(500, 1),
+  PUMP_LINGER_MS: integer(10, 0),
+  PUMP_CLAIM_IDLE_MS: integer(30_000, 100),
   WORKER_LOCK_DURATION_MS: integer(30_000, 1_000),
   WORKER_STALLED_INTERVAL_MS: integer(30_000, 1_000),
   WORKER_MAX_STALLED_COUNT: integer(10, 1),
@@ -87,12 +100,14 @@ function toConfig(e: z.output<typeof environmentSchema>) {
     mongodbUri: e.MONGODB_URI,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     queueName: e.QUEUE_NAME,
+    shardCount: e.SHARD_COUNT,
     recentBufferSize: e.RECENT_BUFFER_SIZE,
     recentBufferTtlSeconds: e.RECENT_BUFFER_TTL_SECONDS,
     sequenceTtlSeconds: e.SEQUENCE_TTL_SECONDS,
     outboxLimit: e.OUTBOX_LIMIT,
     maxEventBytes: e.MAX_EVENT_BYTES,
     emitBatchSize: e.EMIT_BATCH_SIZE,
+    emitPipelineDepth: e.EMIT_PIPELINE_DEPTH,
     emitAckTimeoutMs: e.EMIT_ACK_TIMEOUT_MS,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     thinkingEventsPerSecond: e.THINKING_EVENTS_PER_SECOND,
@@ -101,6 +116,11 @@ function toConfig(e: z.output<typeof environmentSchema>) {
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerBatchSize: e.WORKER_BATCH_SIZE,
     workerBatchLingerMs: e.WORKER_BATCH_LINGER_MS,
+    workerSummaryLeaseMs: e.WORKER_SUMMARY_LEASE_MS,
+    storeProbeIntervalMs: e.STORE_PROBE_INTERVAL_MS,
+    pumpJobEvents: e.PUMP_JOB_EVENTS,
+    pumpLingerMs: e.PUMP_LINGER_MS,
+    pumpClaimIdleMs: e.PUMP_CLAIM_IDLE_MS,
     workerLockDurationMs: e.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     workerMaxStalledCount: e.WORKER_MAX_STALLED_COUNT,

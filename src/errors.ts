@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   store_unavailable: { httpStatus: 503, message: 'MongoDB could not be reached' },
   store_rejected: { httpStatus: 422, message: 'MongoDB refused the document permanently' },
   invalid_config: { httpStatus: 500, message: 'The configuration is invalid' },
+  shard_count_mismatch: {
+    httpStatus: 500,
+    message: "SHARD_COUNT differs from the shard count the deployment's data was laid out with",
+  },
   not_initialized: { httpStatus: 500, message: 'The component was used before initialize()' },
   closed: { httpStatus: 503, message: 'The component is shutting down; reconnect to another node' },
 

@@ -6,8 +6,8 @@ export interface EmitterOptions {
   readonly redisUrl: string
   /** Prefix of our Redis keys. @default REDIS_KEY_PREFIX ('ae') */
   readonly keyPrefix: string
-  /** BullMQ queue the persistence workers consume. @default QUEUE_NAME ('agent-events') */
-  readonly queueName: string
+  /** Shards the deployment's executions are spread over; the same in every process. @default SHARD_COUNT (1) */
+  readonly shardCount: number
   /** Events kept per execution in Redis for replay. @default RECENT_BUFFER_SIZE (100) */
   readonly recentBufferSize: number
   /** The recent buffer expires after this long without an event. @default RECENT_BUFFER_TTL_SECONDS (86400) */
@@ -23,16 +23,17 @@ export interface EmitterOptions {
   /** Most events sent to Redis in one round trip. @default EMIT_BATCH_SIZE (500) */
   readonly batchSize: number
   /**
+   * Batches in flight at once: the next batch is stamped while the replies of the previous ones are
+   * on their way; Redis runs them in the order sent. @default EMIT_PIPELINE_DEPTH (4)
+   */
+  readonly pipelineDepth: number
+  /**
    * How long `emitAgentEvent` waits for Redis to take the event before it resolves with
    * `status: 'queued'` (the event stays in the outbox and is sent later). @default EMIT_ACK_TIMEOUT_MS (25)
    */
   readonly ackTimeoutMs: number
   /** A Redis command without a reply after this long counts as failed and is retried. @default 2000 */
   readonly commandTimeoutMs: number
-  /** Persistence attempts per event before it is dead-lettered. @default PERSIST_ATTEMPTS (8) */
-  readonly persistAttempts: number
-  /** First retry delay of persistence, doubled on every attempt. @default PERSIST_BACKOFF_MS (500) */
-  readonly persistBackoffMs: number
   /**
    * At most this many `agent-thinking` events per second per agent (execution + agentId): one that
    * comes sooner is held until its slot and replaced by a newer one meanwhile (the latest wins; its
@@ -48,7 +49,7 @@ export function resolveEmitterOptions(overrides: Partial<EmitterOptions>): Emitt
   return Object.freeze({
     redisUrl: config.redisUrl,
     keyPrefix: config.redisKeyPrefix,
-    queueName: config.queueName,
+    shardCount: config.shardCount,
     recentBufferSize: config.recentBufferSize,
     recentBufferTtlSeconds: config.recentBufferTtlSeconds,
     sequenceTtlSeconds: config.sequenceTtlSeconds,
@@ -56,10 +57,9 @@ export function resolveEmitterOptions(overrides: Partial<EmitterOptions>): Emitt
     outboxLimit: config.outboxLimit,
     maxEventBytes: config.maxEventBytes,
     batchSize: config.emitBatchSize,
+    pipelineDepth: config.emitPipelineDepth,
     ackTimeoutMs: config.emitAckTimeoutMs,
     commandTimeoutMs: config.redisCommandTimeoutMs,
-    persistAttempts: config.persistAttempts,
-    persistBackoffMs: config.persistBackoffMs,
     thinkingEventsPerSecond: config.thinkingEventsPerSecond,
     closeTimeoutMs: 5000,
     ...Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined)),

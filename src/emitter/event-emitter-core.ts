@@ -1,14 +1,13 @@
 import { EventEmitter } from 'node:events'
 import { setTimeout as delay } from 'node:timers/promises'
-import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
-import { AgentEventsError } from '../errors.js'
+import { AgentEventsError, isAgentEventsError } from '../errors.js'
 import type { AgentEvent, AgentEventInput, AgentEventType, StampedAgentEvent } from '../events/schemas.js'
 import { exceedsJsonBytes } from '../events/json-size.js'
 import { validateAgentEvent } from '../events/validate.js'
 import { getLogger } from '../logger.js'
-import { PERSIST_JOB_NAME, persistJobOptions, type PersistJobData } from '../queue/persistence-queue.js'
 import { EventStamper } from '../redis/event-stamper.js'
+import { checkShardCount } from '../redis/shard-count-check.js'
 import { emitterMetrics } from '../metrics/emitter-metrics.js'
 import { resolveEmitterOptions, type EmitterOptions } from './emitter-options.js'
 import { LocalListeners, type AgentEventListener } from './local-listeners.js'
@@ -18,7 +17,7 @@ import { ThinkingCoalescer } from './thinking-coalescer.js'
 
 /** What became of one `emitAgentEvent` call. It never throws. */
 export type EmitResult =
-  /** Published live, buffered and queued for persistence, with its seq. */
+  /** Published live, buffered and recorded for persistence, in one atomic step, with its seq. */
   | { readonly status: 'sent'; readonly event: StampedAgentEvent }
   /** Accepted into the outbox; it is sent, in order, as soon as Redis takes it. */
   | { readonly status: 'queued'; readonly event: AgentEvent & { readonly id: string } }
@@ -47,9 +46,10 @@ const MAX_RETRY_DELAY_MS = 2000
 const log = getLogger('emitter')
 
 /**
- * Validates, stamps and sends agent events: one round trip to the stamp-and-publish script, one to
- * BullMQ, per batch of events emitted in the same tick. Emission never breaks the agent: failures
- * are values (`EmitResult`), reported on the `error` event and in the log.
+ * Validates, stamps and sends agent events: one round trip per batch of events emitted in the same
+ * tick, to the emit-step script that stamps, publishes and records them for persistence atomically;
+ * up to `pipelineDepth` batches are in flight at once. Emission never breaks the agent: failures are
+ * values (`EmitResult`), reported on the `error` event and in the log.
  */
 export class EventEmitterCore extends EventEmitter<EmitterEvents> {
   readonly options: EmitterOptions
@@ -57,7 +57,9 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
   private readonly outbox: Outbox
   private readonly thinking: ThinkingCoalescer | undefined
   private readonly localListeners = new LocalListeners()
-  private connection: { redis: Redis; queue: Queue<PersistJobData>; stamper: EventStamper } | undefined
+  private connection: { redis: Redis; stamper: EventStamper } | undefined
+  /** Whether this connection's shard count was checked against the deployment's since it last became ready. */
+  private layoutChecked = false
   private initializing: Promise<void> | undefined
   private closing: Promise<void> | undefined
   private flushing = false
@@ -162,8 +164,7 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
     const drained = this.connection ? await this.flush() : this.outbox.size === 0
     if (!drained) log.error({ lost: this.outbox.size }, 'closing with events still in the outbox')
     if (!this.connection) return
-    const { redis, queue } = this.connection
-    await queue.close().catch((error: unknown) => log.warn({ err: error }, 'queue close failed'))
+    const { redis } = this.connection
     await redis.quit().catch(() => redis.disconnect())
   }
 
@@ -174,19 +175,31 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
       maxRetriesPerRequest: 1,
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, MAX_RETRY_DELAY_MS),
     })
-    const queue = new Queue<PersistJobData>(this.options.queueName, { connection: redis })
-    queue.on('error', (error) => log.debug({ err: error }, 'queue error'))
-    this.connection = { redis, queue, stamper: new EventStamper(redis, this.options) }
+    this.connection = { redis, stamper: new EventStamper(redis, this.options) }
     let lastErrorLog = 0
     redis.on('error', (error) => {
       if (Date.now() - lastErrorLog > 1000) log.warn({ err: error, pending: this.outbox.size }, 'redis error')
       lastErrorLog = Date.now()
     })
-    redis.on('ready', () => this.scheduleFlush())
-    await new Promise<void>((resolve) => {
-      redis.once('ready', resolve)
-      redis.once('error', resolve)
+    redis.on('close', () => (this.layoutChecked = false))
+    const checked = new Promise<void>((resolve) => {
+      redis.on('ready', () => void this.checkLayout(redis).finally(resolve))
+      redis.once('error', () => resolve())
     })
+    await checked
+  }
+
+  /** Checks the shard count on every (re)connection before anything is sent, then flushes. */
+  private async checkLayout(redis: Redis): Promise<void> {
+    try {
+      await checkShardCount(redis, this.options)
+      this.layoutChecked = true
+      this.scheduleFlush()
+    } catch (error) {
+      if (!isAgentEventsError(error)) return void log.warn({ err: error }, 'shard count check failed')
+      log.error({ code: error.code }, error.message)
+      this.report(error)
+    }
   }
 
   private enqueue(entry: OutboxEntry): void {
@@ -197,7 +210,7 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
   }
 
   private isRedisReady(): boolean {
-    return this.connection?.redis.status === 'ready'
+    return this.connection?.redis.status === 'ready' && this.layoutChecked
   }
 
   private isIdle(): boolean {
@@ -217,15 +230,12 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
     if (this.flushing) return
     this.flushing = true
     try {
-      while (this.outbox.size > 0 && this.isRedisReady()) {
-        const batch = this.outbox.take(this.options.batchSize)
-        try {
-          await this.send(batch)
-          this.consecutiveFailures = 0
-        } catch (error) {
-          for (const dropped of this.outbox.restore(batch)) this.drop(dropped)
-          await this.backOff(error)
-        }
+      const failed = await this.sendPipelined()
+      if (failed) {
+        for (const dropped of this.outbox.restore(failed.batches)) this.drop(dropped)
+        await this.backOff(failed.error)
+      } else {
+        this.consecutiveFailures = 0
       }
     } finally {
       this.flushing = false
@@ -234,30 +244,45 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
     else if (this.isRedisReady()) this.scheduleFlush()
   }
 
+  /**
+   * Sends batches while there are any, with up to `pipelineDepth` in flight. After a failure nothing
+   * more is sent; the batches that failed are returned, in the order they were taken, once every
+   * batch in flight has settled.
+   */
+  private async sendPipelined(): Promise<{ batches: OutboxEntry[]; error: unknown } | undefined> {
+    const inFlight = new Set<Promise<void>>()
+    const failures: { order: number; batch: OutboxEntry[] }[] = []
+    let firstError: unknown
+    let order = 0
+    while (failures.length === 0 && this.isRedisReady()) {
+      while (inFlight.size < this.options.pipelineDepth && this.outbox.size > 0) {
+        const batch = this.outbox.take(this.options.batchSize)
+        const batchOrder = order++
+        const sending: Promise<void> = this.send(batch)
+          .catch((error: unknown) => {
+            firstError ??= error
+            failures.push({ order: batchOrder, batch })
+          })
+          .finally(() => inFlight.delete(sending))
+        inFlight.add(sending)
+      }
+      if (inFlight.size === 0) break
+      await Promise.race(inFlight)
+    }
+    await Promise.all(inFlight)
+    if (failures.length === 0) return undefined
+    failures.sort((a, b) => a.order - b.order)
+    return { batches: failures.flatMap((failure) => failure.batch), error: firstError }
+  }
+
   private async send(batch: readonly OutboxEntry[]): Promise<void> {
     const connection = this.connection
     if (!connection) throw new AgentEventsError('not_initialized')
-    const unstamped = batch.filter((entry) => entry.seq === undefined)
-    if (unstamped.length > 0) {
-      const seqs = await connection.stamper.stamp(unstamped.map((entry) => entry.prepared))
-      unstamped.forEach((entry, index) => (entry.seq = seqs[index]))
-    }
-    const stamped = batch.map((entry) => ({ entry, event: { ...entry.prepared.event, seq: entry.seq ?? 0 } }))
-    await connection.queue.addBulk(
-      stamped.map(({ event }) => ({
-        name: PERSIST_JOB_NAME,
-        data: event,
-        opts: persistJobOptions(event.id, this.policy),
-      })),
-    )
-    for (const { entry, event } of stamped) entry.markSent(event.seq)
+    const seqs = await connection.stamper.stamp(batch.map((entry) => entry.prepared))
+    batch.forEach((entry, index) => entry.markSent(seqs[index] ?? 0))
     this.stats.sent += batch.length
     emitterMetrics().published.inc(batch.length)
     emitterMetrics().outbox.set(this.outbox.size)
-  }
-
-  private get policy(): { attempts: number; backoffMs: number } {
-    return { attempts: this.options.persistAttempts, backoffMs: this.options.persistBackoffMs }
   }
 
   private async backOff(error: unknown): Promise<void> {

@@ -3,15 +3,13 @@ import type { PreparedEvent } from './prepare-event.js'
 
 /** One accepted event on its way to Redis. */
 export class OutboxEntry {
-  seq: number | undefined
   private settle!: (event: StampedAgentEvent | undefined) => void
-  /** Resolves with the stamped event once it is published and queued, or undefined if dropped. */
+  /** Resolves with the stamped event once it is published and recorded, or undefined if dropped. */
   readonly sent = new Promise<StampedAgentEvent | undefined>((resolve) => (this.settle = resolve))
 
   constructor(readonly prepared: PreparedEvent) {}
 
   markSent(seq: number): StampedAgentEvent {
-    this.seq = seq
     const stamped = { ...this.prepared.event, seq }
     this.settle(stamped)
     return stamped

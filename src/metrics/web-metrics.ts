@@ -65,7 +65,7 @@ export interface NodeStateSource {
     readonly connections: Readonly<Record<'socket.io' | 'raw', number>>
     readonly subscriptions: Readonly<Record<'execution' | 'conversation', number>>
   }
-  /** The persistence queue as BullMQ sees it (shared by every node: read from one). */
+  /** The persistence path's inboxes and queues (shared by every node: read from one). */
   queue(): Promise<QueueState>
 }
 
@@ -73,9 +73,11 @@ export interface QueueState {
   readonly waiting: number
   readonly active: number
   readonly delayed: number
-  /** Dead letters: jobs that exhausted their attempts. */
+  /** Dead letters: events the store refused, and jobs that exhausted their attempts. */
   readonly failed: number
-  /** Age of the oldest event waiting for a worker, in seconds (0 when none waits). */
+  /** Stamped batches in the shards' inboxes, not yet moved into persistence jobs. */
+  readonly inboxEntries: number
+  /** Age of the oldest event waiting for persistence (inbox or queue), in seconds (0 when none waits). */
   readonly oldestWaitingSeconds: number
 }
 
@@ -136,9 +138,17 @@ const nodeGauges = lazily(() => {
           this.set({ state: name }, state[name])
       },
     }),
+    inboxEntries: new Gauge({
+      name: 'agent_events_inbox_entries',
+      help: "Stamped batches in the shards' inboxes, not yet moved into persistence jobs",
+      registers,
+      async collect() {
+        this.set((await queueState())?.inboxEntries ?? 0)
+      },
+    }),
     deadLetters: new Gauge({
       name: 'agent_events_dead_letters',
-      help: 'Events in the dead-letter queue',
+      help: 'Jobs in the dead-letter queue (a refused event is a job of its own)',
       registers,
       async collect() {
         this.set((await queueState())?.failed ?? 0)
@@ -146,7 +156,7 @@ const nodeGauges = lazily(() => {
     }),
     persistenceLag: new Gauge({
       name: 'agent_events_persistence_lag_seconds',
-      help: 'Age of the oldest event waiting for a persistence worker',
+      help: 'Age of the oldest event waiting for persistence, in an inbox or a queue',
       registers,
       async collect() {
         this.set((await queueState())?.oldestWaitingSeconds ?? 0)

@@ -1,4 +1,4 @@
-import { Counter, Histogram } from 'prom-client'
+import { Counter, Gauge, Histogram } from 'prom-client'
 import { lazily, metricsRegistry } from './registry.js'
 
 /** Metrics of a persistence worker. */
@@ -31,6 +31,21 @@ export const workerMetrics = lazily(() => {
     deadLettered: new Counter({
       name: 'agent_events_dead_lettered_total',
       help: 'Events moved to the dead-letter queue by this worker',
+      registers,
+    }),
+    pumped: new Counter({
+      name: 'agent_events_pumped_total',
+      help: "Events moved from the shards' inboxes into persistence jobs by this worker",
+      registers,
+    }),
+    outages: new Counter({
+      name: 'agent_events_outages_total',
+      help: 'Writes that found the store or Redis unavailable and waited for it (no attempt spent)',
+      registers,
+    }),
+    waitingForStore: new Gauge({
+      name: 'agent_events_waiting_for_store',
+      help: '1 while this worker waits out an outage of the store or Redis, else 0',
       registers,
     }),
   }

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
-import { executionKeys } from './keys.js'
 import type { AdapterMessage } from './adapter-message.js'
+import { executionKeys, INBOX_EVENTS_FIELD, shardInboxKey, type KeyLayout } from './keys.js'
 
-const STAMP_AND_PUBLISH = readFileSync(new URL('./scripts/stamp-and-publish.lua', import.meta.url), 'utf8')
-const COMMAND_NAME = 'agentEventsStampAndPublish'
+const STAMP_PUBLISH_AND_RECORD = readFileSync(
+  new URL('./scripts/stamp-publish-and-record.lua', import.meta.url),
+  'utf8',
+)
+const COMMAND_NAME = 'agentEventsStampPublishAndRecord'
 
 /** An event ready for Redis: id stamped, JSON and adapter message built; only its seq is missing. */
 export interface StampableEvent {
@@ -15,8 +18,7 @@ export interface StampableEvent {
   readonly message: AdapterMessage
 }
 
-export interface EventStamperOptions {
-  readonly keyPrefix: string
+export interface EventStamperOptions extends KeyLayout {
   /** Events kept per execution for replay. @default 100 */
   readonly recentBufferSize: number
   /** The recent buffer and the stamped-id window expire after this long without an event. */
@@ -30,38 +32,61 @@ export interface EventStamperOptions {
 type StampCommand = (numberOfKeys: number, ...args: (string | Buffer | number)[]) => Promise<number[]>
 
 /**
- * Runs the stamp-and-publish script: one round trip assigns every event of a batch its seq, appends
- * it to the recent buffer and publishes it to the Socket.IO rooms of its execution and conversation.
+ * Runs the emit step: for every shard a batch touches, one call of the stamp-publish-and-record
+ * script assigns each event its seq, appends it to the recent buffer, publishes it to the Socket.IO
+ * rooms of its execution and conversation, and records it in the shard's inbox for persistence. The
+ * calls of one batch leave in one write, so a batch costs one round trip.
  */
 export class EventStamper {
+  private readonly command: StampCommand
+
   constructor(
     private readonly redis: Redis,
     private readonly options: EventStamperOptions,
   ) {
-    if (!(COMMAND_NAME in redis)) redis.defineCommand(COMMAND_NAME, { lua: STAMP_AND_PUBLISH })
+    if (!(COMMAND_NAME in redis)) redis.defineCommand(COMMAND_NAME, { lua: STAMP_PUBLISH_AND_RECORD })
+    const command = (redis as unknown as Record<string, StampCommand>)[COMMAND_NAME]
+    if (!command) throw new Error(`${COMMAND_NAME} is not defined on this Redis client`)
+    this.command = command
   }
 
+  /** The seq of every event, in the order given. */
   async stamp(events: readonly StampableEvent[]): Promise<number[]> {
-    const keys: string[] = []
-    const args: (string | Buffer | number)[] = [
-      this.options.recentBufferSize,
-      this.options.recentBufferTtlSeconds,
-      this.options.sequenceTtlSeconds,
-      this.options.stampedIdWindow,
-    ]
-    for (const event of events) {
-      const k = executionKeys(this.options.keyPrefix, event.executionId)
-      keys.push(k.sequence, k.recent, k.stampedIds)
-      args.push(
-        event.id,
-        event.json.slice(1),
-        event.message.head,
-        event.message.middle,
-        event.message.channel,
-      )
-    }
-    const command = (this.redis as unknown as Record<string, StampCommand>)[COMMAND_NAME]
-    if (!command) throw new Error(`${COMMAND_NAME} is not defined on this Redis client`)
-    return command.call(this.redis, keys.length, ...keys, ...args)
+    const byShard = new Map<number, { indexes: number[]; keys: string[]; args: (string | Buffer)[] }>()
+    events.forEach((event, index) => {
+      const keys = executionKeys(this.options, event.executionId)
+      let call = byShard.get(keys.shard)
+      if (!call) {
+        call = { indexes: [], keys: [shardInboxKey(this.options.keyPrefix, keys.shard)], args: [] }
+        byShard.set(keys.shard, call)
+      }
+      call.indexes.push(index)
+      call.keys.push(keys.sequence, keys.recent, keys.stampedIds)
+      const { message } = event
+      call.args.push(event.id, event.json.slice(1), message.head, message.middle, message.channel)
+    })
+    const { recentBufferSize, recentBufferTtlSeconds, sequenceTtlSeconds, stampedIdWindow } = this.options
+    const calls = [...byShard.values()]
+    const replies = await Promise.all(
+      calls.map(({ keys, args }) =>
+        this.command.call(
+          this.redis,
+          keys.length,
+          ...keys,
+          recentBufferSize,
+          recentBufferTtlSeconds,
+          sequenceTtlSeconds,
+          stampedIdWindow,
+          INBOX_EVENTS_FIELD,
+          ...args,
+        ),
+      ),
+    )
+    const seqs = new Array<number>(events.length)
+    calls.forEach(({ indexes }, call) => {
+      const reply = replies[call] ?? []
+      indexes.forEach((index, position) => (seqs[index] = reply[position] ?? 0))
+    })
+    return seqs
   }
 }

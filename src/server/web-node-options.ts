@@ -19,7 +19,9 @@ export interface WebNodeOptions {
   readonly mongoUri?: string
   /** Prefix of our Redis keys; must be the emitters'. @default REDIS_KEY_PREFIX ('ae') */
   readonly keyPrefix?: string
-  /** The persistence queue, whose depth and lag `/metrics` and `/readyz` report. @default QUEUE_NAME */
+  /** Shards of the deployment; must be the emitters'. @default SHARD_COUNT (1) */
+  readonly shardCount?: number
+  /** The persistence queues, whose depth and lag `/metrics` reports. @default QUEUE_NAME */
   readonly queueName?: string
   /** The node pings every client this often (Socket.IO `pingInterval`, raw WebSocket pings), in ms. @default 30000 */
   readonly heartbeatInterval?: number
@@ -81,6 +83,7 @@ const optionsSchema = z.object({
   mongoUri: z.string().min(1).optional(),
   keyPrefix: z.string().min(1).optional(),
   queueName: z.string().min(1).optional(),
+  shardCount: z.number().int().min(1).max(1024).optional(),
   heartbeatInterval: milliseconds.optional(),
   clientTimeout: milliseconds.optional(),
   maxSubscriptionsPerConnection: count.optional(),
@@ -111,6 +114,7 @@ export function resolveWebNodeOptions(options: WebNodeOptions): ResolvedWebNodeO
     redisUrl: config.redisUrl,
     keyPrefix: config.redisKeyPrefix,
     queueName: config.queueName,
+    shardCount: config.shardCount,
     allowedOrigins: defaultOrigins(config.web.allowedOrigins, config.nodeEnv),
     ...parsed.data,
     auth: auth ?? parseAuthOptions(config.auth),

@@ -17,7 +17,7 @@ export interface WebNodeParts {
   readonly service: SubscriptionService
   readonly readiness: Readiness
   readonly redis: AdapterClients
-  readonly queue: Queue
+  readonly queues: readonly Queue[]
   readonly store: EventStore | undefined
   /** How long clients get to leave before they are cut off. */
   readonly graceMs: number
@@ -47,7 +47,7 @@ export class WebNodeShutdown {
   }
 
   private async steps(): Promise<void> {
-    const { httpServer, io, socketIo, raw, service, readiness, redis, queue, store, graceMs } = this.parts
+    const { httpServer, io, socketIo, raw, service, readiness, redis, queues, store, graceMs } = this.parts
     readiness.markShuttingDown()
     for (const stop of this.deferred) stop()
     service.close()
@@ -58,7 +58,11 @@ export class WebNodeShutdown {
     await new Promise<void>((resolve) => void io.close(() => resolve()))
     httpServer.closeAllConnections()
     await httpClosed
-    await queue.close().catch((error: unknown) => log.debug({ err: error }, 'queue close failed'))
+    await Promise.all(
+      queues.map((queue) =>
+        queue.close().catch((error: unknown) => log.debug({ err: error }, 'queue close failed')),
+      ),
+    )
     await redis.close()
     await store?.close()
     log.info('web node closed')

@@ -1,6 +1,5 @@
 import { createServer, type Server as HttpServer, type RequestListener } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Queue } from 'bullmq'
 import type { Socket as EngineSocket } from 'engine.io'
 import { Server } from 'socket.io'
 import { tokenFromUpgradeRequest } from '../auth/token-from-request.js'
@@ -19,6 +18,8 @@ import { createHttpApi } from './http-api.js'
 import { httpRoutes } from './http-routes.js'
 import { createOperationsEndpoints } from '../operations/operations-endpoints.js'
 import { queueStateReader } from './queue-state.js'
+import { openPersistenceQueues } from '../queue/persistence-queue.js'
+import { checkShardCount } from '../redis/shard-count-check.js'
 import { RawWebSocketEndpoint } from './raw-websocket-endpoint.js'
 import { Readiness } from '../operations/readiness.js'
 import { catchUpAfterReconnects } from './reconnect-catch-up.js'
@@ -94,14 +95,21 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     await redis.close()
     throw error
   }
-  const queue = new Queue(resolved.queueName, { connection: redis.publisher })
-  queue.on('error', (error) => log.debug({ err: error }, 'queue error'))
+  const layout = { keyPrefix: resolved.keyPrefix, shardCount: resolved.shardCount }
+  try {
+    await checkShardCount(redis.publisher, layout)
+  } catch (error) {
+    await Promise.all([redis.close(), store?.close()])
+    throw error
+  }
+  const queues = openPersistenceQueues(redis.publisher, layout, resolved.queueName)
+  for (const queue of queues) queue.on('error', (error) => log.debug({ err: error }, 'queue error'))
   const registry = new SubscriptionRegistry({
     bufferLimitBytes: resolved.clientBufferLimit,
     maxHeldEvents: resolved.maxHeldEvents,
     drainTimeoutMs: resolved.clientTimeout,
   })
-  const buffer = new RecentBuffer(redis.publisher, resolved.keyPrefix)
+  const buffer = new RecentBuffer(redis.publisher, layout)
   const history = new HistoryReader(buffer, store, { waitMs: resolved.replayWaitMs })
   const service = new SubscriptionService(history, new SubscriptionAccess(buffer, store), resolved)
   const admission = new ClientAdmission(resolved)
@@ -165,7 +173,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     service,
     readiness,
     redis,
-    queue,
+    queues,
     store,
     graceMs: resolved.shutdownGraceMs,
   })
@@ -181,7 +189,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
           connections: { 'socket.io': io.engine.clientsCount, raw: raw.clientCount },
           subscriptions: registry.stats().subscriptions,
         }),
-        queue: queueStateReader(queue),
+        queue: queueStateReader(queues, redis.publisher, layout),
       }),
     )
     await listen(httpServer, resolved)

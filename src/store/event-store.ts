@@ -1,15 +1,11 @@
-import { AgentEventsError } from '../errors.js'
+import type { AgentEventsError } from '../errors.js'
+import type { RecordedEvent } from '../events/recorded-event.js'
 import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
-import { eventDocumentOf, type ExecutionDocument, type StoreModels } from './models.js'
+import { insertEvents } from './event-inserts.js'
+import type { ExecutionDocument } from './models.js'
 import { StoreConnection } from './store-connection.js'
-import {
-  buildExecutionUpdates,
-  compactLedger,
-  RECENT_QUALITY_SCORES,
-  countUpdate,
-  uncountedFilter,
-  type ExecutionUpdate,
-} from './summary-updates.js'
+import { applyExecutionUpdate } from './summary-writes.js'
+import { buildExecutionUpdates } from './summary-updates.js'
 
 /** What became of one event of a batch. */
 export type PersistOutcome =
@@ -30,6 +26,16 @@ export interface ExecutionEventsQuery {
 
 export type ExecutionSummary = Omit<ExecutionDocument, '_id' | 'ledger'>
 
+export interface PersistOptions {
+  /**
+   * Runs one execution's summary update alone across every writer of the store. Stores whose
+   * single-document updates are atomic do not need it (the summary's ledger keeps counts exact);
+   * FerretDB 1.x does, and the persistence workers hold a Redis lease per execution here.
+   * @default runs the update directly
+   */
+  readonly exclusively?: <T>(executionId: string, update: () => Promise<T>) => Promise<T>
+}
+
 /** A position in a conversation's executions, which are ordered by `startedAt`, then `executionId`. */
 export interface ConversationExecutionsCursor {
   readonly startedAt: Date
@@ -47,27 +53,6 @@ const DEFAULT_LIMIT = 1000
 const MAX_LIMIT = 10_000
 const DEFAULT_EXECUTIONS_LIMIT = 100
 const MAX_EXECUTIONS_LIMIT = 1000
-const DUPLICATE_KEY = 11000
-/**
- * Per-event summary updates sent in one bulk write. FerretDB 1.24 holds a cursor for every matching
- * update until the command ends, and a command of about a hundred exhausts its pool for good.
- */
-const PER_EVENT_UPDATES_PER_WRITE = 50
-/** Pending ledger entries tolerated before they are folded into `through`. */
-const LEDGER_COMPACTION_THRESHOLD = 64
-
-interface RawWriteError {
-  readonly index?: number
-  readonly code?: number
-  readonly errmsg?: string
-  readonly err?: { index?: number; code?: number; errmsg?: string }
-}
-
-interface WriteError {
-  readonly index: number
-  readonly code: number
-  readonly errmsg?: string
-}
 
 /** The MongoDB side of agent-events: idempotent batch writes, ordered reads, execution summaries. */
 export class EventStore {
@@ -80,17 +65,35 @@ export class EventStore {
 
   /**
    * Stores a batch: one insert for all events (duplicates are recognised by id and left alone),
-   * then the summaries. Throws only for transient failures (the whole batch is then retried);
-   * a document the store refuses is reported as `rejected` and the rest of the batch is stored.
+   * then one summary update per execution. Throws only for transient failures (the whole batch is
+   * then retried); a document the store refuses is reported as `rejected` and the rest is stored.
+   * @example const [outcome] = await store.persistBatch([stampedEvent])
    */
-  persistBatch(events: readonly StampedAgentEvent[]): Promise<PersistOutcome[]> {
-    return this.connection.run(async (models) => {
-      const outcomes = await insertEvents(models, events)
-      const accepted = events.filter((_, index) => outcomes[index]?.status !== 'rejected')
-      // Duplicates too: an earlier delivery may have stored the event and crashed before counting it.
-      for (const update of buildExecutionUpdates(accepted)) await applyExecutionUpdate(models, update)
-      return outcomes
-    })
+  persistBatch(
+    events: readonly StampedAgentEvent[],
+    options: PersistOptions = {},
+  ): Promise<PersistOutcome[]> {
+    return this.persistRecorded(
+      events.map((event) => ({ event, json: JSON.stringify(event) })),
+      options,
+    )
+  }
+
+  /** {@link persistBatch} for events recorded with their JSON text, which is stored as it is. */
+  async persistRecorded(
+    records: readonly RecordedEvent[],
+    options: PersistOptions = {},
+  ): Promise<PersistOutcome[]> {
+    const outcomes = await this.connection.run((models) => insertEvents(models, records))
+    const accepted = records.filter((_, index) => outcomes[index]?.status !== 'rejected')
+    const exclusively = options.exclusively ?? ((_, update) => update())
+    // Duplicates too: an earlier delivery may have stored the event and crashed before counting it.
+    for (const update of buildExecutionUpdates(accepted.map((record) => record.event))) {
+      await exclusively(update.executionId, () =>
+        this.connection.run((models) => applyExecutionUpdate(models, update)),
+      )
+    }
+    return outcomes
   }
 
   /** Events of an execution in seq order. */
@@ -166,114 +169,5 @@ export class EventStore {
 
   close(): Promise<void> {
     return this.connection.close()
-  }
-}
-
-async function insertEvents(
-  models: StoreModels,
-  events: readonly StampedAgentEvent[],
-): Promise<PersistOutcome[]> {
-  const outcomes: PersistOutcome[] = events.map(() => ({ status: 'stored' }))
-  if (events.length === 0) return outcomes
-  const storedAt = new Date()
-  const documents = events.map((event) => eventDocumentOf(event, storedAt))
-  try {
-    await models.events.insertMany(documents, { ordered: false, lean: true })
-  } catch (error) {
-    const writeErrors = documentErrorsOf(error, documents.length)
-    if (!writeErrors) throw error
-    for (const writeError of writeErrors) {
-      outcomes[writeError.index] =
-        writeError.code === DUPLICATE_KEY
-          ? { status: 'duplicate' }
-          : {
-              status: 'rejected',
-              error: new AgentEventsError(
-                'store_rejected',
-                `MongoDB refused the event (code ${writeError.code}): ${writeError.errmsg ?? ''}`,
-              ),
-            }
-    }
-  }
-  return outcomes
-}
-
-async function applyExecutionUpdate(models: StoreModels, update: ExecutionUpdate): Promise<void> {
-  const executions = models.executions
-  await upsertRetryingDuplicateKey(() =>
-    executions.updateOne({ _id: update.executionId }, update.facts, { upsert: true }),
-  )
-  const combined = await executions.updateOne(
-    uncountedFilter(update.executionId, update.combined),
-    countUpdate(update.combined),
-  )
-  if (combined.matchedCount === 0 && update.perEvent.length > 1) {
-    for (let start = 0; start < update.perEvent.length; start += PER_EVENT_UPDATES_PER_WRITE) {
-      const chunk = update.perEvent.slice(start, start + PER_EVENT_UPDATES_PER_WRITE)
-      await executions.bulkWrite(
-        chunk.map((contribution) => ({
-          updateOne: {
-            filter: uncountedFilter(update.executionId, contribution),
-            update: countUpdate(contribution),
-          },
-        })),
-        { ordered: false },
-      )
-    }
-  }
-  await compactSummary(models, update.executionId)
-}
-
-/**
- * Keeps the summary small: folds the ledger's contiguous pending seqs into `through`, and trims
- * the recent quality scores for stores that ignore `$slice` (FerretDB 1.x).
- */
-async function compactSummary(models: StoreModels, executionId: string): Promise<void> {
-  const document = await models.executions.findById(executionId, { ledger: 1, 'quality.recent': 1 }).lean()
-  if (!document) return
-  const recent = document.quality.recent
-  const set: Record<string, unknown> = {}
-  if (document.ledger.pending.length >= LEDGER_COMPACTION_THRESHOLD) {
-    const compacted = compactLedger(document.ledger.through, document.ledger.pending)
-    if (compacted)
-      Object.assign(set, { 'ledger.through': compacted.through, 'ledger.pending': compacted.pending })
-  }
-  if (recent.length > RECENT_QUALITY_SCORES) set['quality.recent'] = recent.slice(-RECENT_QUALITY_SCORES)
-  if (Object.keys(set).length === 0) return
-  // Compare-and-set: a concurrent count bumps the version and this compaction is skipped.
-  await models.executions.updateOne(
-    { _id: executionId, 'ledger.version': document.ledger.version },
-    { $set: set, $inc: { 'ledger.version': 1 } },
-  )
-}
-
-/**
- * The per-document errors of an unordered insert, when the error accounts for every document:
- * each one either inserted or refused. Anything else (a network error surfaces as a bulk error with
- * no write errors) is transient and the whole batch must be retried.
- */
-function documentErrorsOf(error: unknown, documentCount: number): WriteError[] | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const { writeErrors, result } = error as { writeErrors?: unknown; result?: { insertedCount?: unknown } }
-  const list = (
-    Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []
-  ) as RawWriteError[]
-  const insertedCount = typeof result?.insertedCount === 'number' ? result.insertedCount : undefined
-  if (list.length === 0 || insertedCount === undefined || insertedCount + list.length !== documentCount)
-    return undefined
-  return list.map((entry) => ({
-    index: entry.index ?? entry.err?.index ?? -1,
-    code: entry.code ?? entry.err?.code ?? -1,
-    errmsg: entry.errmsg ?? entry.err?.errmsg,
-  }))
-}
-
-/** Two first upserts of one new execution race on its _id; the loser simply updates. */
-async function upsertRetryingDuplicateKey(upsert: () => Promise<unknown>): Promise<void> {
-  try {
-    await upsert()
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error
-    await upsert()
   }
 }

@@ -1,4 +1,4 @@
-import type { StampedAgentEvent } from '../events/schemas.js'
+import type { RecordedEvent } from '../events/recorded-event.js'
 import { Schema, type Connection, type Model } from 'mongoose'
 
 /**
@@ -74,14 +74,14 @@ export interface ExecutionDocument {
 }
 
 /** The document stored for an event: the event whole as JSON, and copies of its fields to query by. */
-export function eventDocumentOf(event: StampedAgentEvent, storedAt: Date): EventDocument {
+export function eventDocumentOf({ event, json }: RecordedEvent, storedAt: Date): EventDocument {
   const document: EventDocument = {
     _id: event.id,
     executionId: event.executionId,
     seq: event.seq,
     type: event.type,
     timestamp: new Date(event.timestamp),
-    payload: JSON.stringify(event),
+    payload: json,
     storedAt,
   }
   if (event.conversationId !== undefined) document.conversationId = event.conversationId

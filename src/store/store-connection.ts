@@ -2,6 +2,7 @@ import mongoose, { type Connection } from 'mongoose'
 import { AgentEventsError } from '../errors.js'
 import { getLogger } from '../logger.js'
 import { registerModels, type StoreModels } from './models.js'
+import { isStoreUnreachable, OperationTimeoutError } from './store-errors.js'
 
 export interface StoreConnectionOptions {
   /** How long an operation waits for a reachable server. @default 10000 */
@@ -53,7 +54,7 @@ export class StoreConnection {
     try {
       return await Promise.race([operation(this.current.models), deadline])
     } catch (error) {
-      if (isUnreachable(error) && !this.closing) this.replacing ??= this.replace()
+      if (isStoreUnreachable(error) && !this.closing) this.replacing ??= this.replace()
       throw error
     } finally {
       clearTimeout(timer)
@@ -109,21 +110,4 @@ async function connect(
     throw error
   }
   return { connection, models: registerModels(connection) }
-}
-
-/** A store operation that did not settle in time: the connection may be stuck. */
-class OperationTimeoutError extends AgentEventsError {
-  constructor(timeoutMs: number) {
-    super('store_unavailable', `The store did not answer within ${timeoutMs} ms`)
-  }
-}
-
-/** Whether an error says that the server could not be reached, rather than that it refused. */
-function isUnreachable(error: unknown): boolean {
-  if (error instanceof OperationTimeoutError) return true
-  if (!(error instanceof Error)) return false
-  return (
-    /ServerSelectionError$|NetworkError$|NetworkTimeoutError$/.test(error.name) ||
-    /buffering timed out/.test(error.message)
-  )
 }

@@ -97,7 +97,7 @@ describe('one producer', () => {
     await Promise.all(Array.from({ length: 60 }, (_, i) => emitter.emitDepartmentStart(executionId, `d${i}`)))
     expect(await emitter.flush()).toBe(true)
 
-    const buffer = new RecentBuffer(redis, names.keyPrefix)
+    const buffer = new RecentBuffer(redis, { keyPrefix: names.keyPrefix, shardCount: 1 })
     expect(seqsOf(await buffer.readAfter(executionId))).toEqual(oneTo(60).slice(35))
     expect(seqsOf(await buffer.readAfter(executionId, 50))).toEqual(oneTo(60).slice(50))
     expect(await buffer.lastSeq(executionId)).toBe(60)

@@ -64,7 +64,9 @@ describe('Redis stopped for 5 s while a producer emits', () => {
     const oneToTotal = Array.from({ length: total }, (_, index) => index + 1)
     const client = new Redis(redis.url)
     cleanups.push(() => client.quit())
-    const buffered = await new RecentBuffer(client, names.keyPrefix).readAfter(executionId)
+    const buffered = await new RecentBuffer(client, { keyPrefix: names.keyPrefix, shardCount: 1 }).readAfter(
+      executionId,
+    )
     expect(buffered.map((event) => event.seq)).toEqual(oneToTotal)
     expect(buffered.map((event) => event.id)).toEqual(heard.map((event) => event.id))
 

@@ -3,7 +3,7 @@ import { AgentEventEmitter } from '../../src/emitter/agent-event-emitter.js'
 import { EventStore } from '../../src/store/event-store.js'
 import { countDeadLetters } from '../../workers/dead-letters.js'
 import { startTsProcess, type NodeProcess } from '../support/child-process.js'
-import { durableNames, emitterOptions, openQueue, processEnv, uniqueName } from '../support/durable-stack.js'
+import { durableNames, emitterOptions, openQueues, processEnv, uniqueName } from '../support/durable-stack.js'
 import { eventually } from '../support/eventually.js'
 import { isReadyMessage } from '../support/stack-processes.js'
 
@@ -63,8 +63,8 @@ describe('a worker killed with SIGKILL in the middle of a batch', () => {
       return current?.eventCount === total ? current : undefined
     })
     expect(summary).toMatchObject({ eventCount: total, lastSeq: total, agents: ['agent-1'] })
-    const { queue, close } = openQueue(names)
+    const { queues, close } = openQueues(names)
     cleanups.push(close)
-    expect(await countDeadLetters(queue)).toBe(0)
+    expect(await countDeadLetters(queues)).toBe(0)
   })
 })

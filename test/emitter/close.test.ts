@@ -10,7 +10,6 @@ describe('closing an emitter', () => {
     const emitter = new AgentEventEmitter({
       redisUrl: stack.redisUrl,
       keyPrefix: stack.keyPrefix,
-      queueName: stack.queueName,
       recentBufferSize: 5000,
       ackTimeoutMs: 0,
     })
@@ -27,8 +26,10 @@ describe('closing an emitter', () => {
     expect(emitter.pending).toBe(0)
     const redis = new Redis(stack.redisUrl)
     onTestFinished(() => void redis.disconnect())
-    expect(seqsOf(await new RecentBuffer(redis, stack.keyPrefix).readAfter('exec-close'))).toEqual(
-      range(1, 3000),
-    )
+    expect(
+      seqsOf(
+        await new RecentBuffer(redis, { keyPrefix: stack.keyPrefix, shardCount: 1 }).readAfter('exec-close'),
+      ),
+    ).toEqual(range(1, 3000))
   })
 })

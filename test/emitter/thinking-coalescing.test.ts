@@ -10,7 +10,7 @@ const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
 async function bufferedEvents(stack: StackNames, executionId: string): Promise<StampedAgentEvent[]> {
   const redis = new Redis(stack.redisUrl)
   onTestFinished(() => void redis.disconnect())
-  return new RecentBuffer(redis, stack.keyPrefix).readAfter(executionId)
+  return new RecentBuffer(redis, { keyPrefix: stack.keyPrefix, shardCount: 1 }).readAfter(executionId)
 }
 
 const thinking = (executionId: string, agentId: string, step: number) =>

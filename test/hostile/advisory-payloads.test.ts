@@ -37,7 +37,6 @@ beforeAll(async () => {
   emitter = new AgentEventEmitter({
     redisUrl: names.redisUrl,
     keyPrefix: names.keyPrefix,
-    queueName: names.queueName,
   })
   await emitter.initialize()
   await expectStillServing()

@@ -123,7 +123,7 @@ describe('emitAgentEvent under hostile input', () => {
     onTestFinished(() => subscriber.close())
     const redis = new Redis(stack.redisUrl)
     onTestFinished(() => void redis.disconnect())
-    const buffer = new RecentBuffer(redis, stack.keyPrefix)
+    const buffer = new RecentBuffer(redis, { keyPrefix: stack.keyPrefix, shardCount: 1 })
     const { emitter, reported } = await startEmitter(stack)
     // Keys named __proto__ and numbers of 2^64 and beyond have tests of their own, below.
     const keysButProto = hostileKey().filter((key) => key !== '__proto__')
@@ -236,7 +236,9 @@ describe('emitAgentEvent under hostile input', () => {
     const event = { ...fullEvent('tool-call', executionId), input: JSON.parse(json) as unknown }
 
     const { result } = await emitWithin(emitter, event, EMIT_BOUND_MS)
-    const [stored] = await new RecentBuffer(redis, stack.keyPrefix).readAfter(executionId)
+    const [stored] = await new RecentBuffer(redis, { keyPrefix: stack.keyPrefix, shardCount: 1 }).readAfter(
+      executionId,
+    )
     const [live] = await subscriber.waitForEvents(1)
 
     expect(result.status).toBe('sent')

@@ -1,8 +1,9 @@
-import { Queue } from 'bullmq'
+import type { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { parseConfig, type Config } from '../../src/config.js'
 import type { EmitterOptions } from '../../src/emitter/emitter-options.js'
-import type { PersistJobData } from '../../src/queue/persistence-queue.js'
+import { openPersistenceQueues, type PersistJobData } from '../../src/queue/persistence-queue.js'
+import type { KeyLayout } from '../../src/redis/keys.js'
 import { EventStore } from '../../src/store/event-store.js'
 import { PersistenceWorker } from '../../workers/persistence-worker.js'
 import { databaseUrl, uniqueName } from './names.js'
@@ -30,7 +31,7 @@ export function emitterOptions(
   names: DurableNames,
   overrides: Partial<EmitterOptions> = {},
 ): Partial<EmitterOptions> {
-  return { redisUrl: names.redisUrl, queueName: names.queueName, keyPrefix: names.keyPrefix, ...overrides }
+  return { redisUrl: names.redisUrl, keyPrefix: names.keyPrefix, ...overrides }
 }
 
 /** The environment of a producer or worker child process for these names. */
@@ -65,13 +66,22 @@ export async function startInProcessWorker(
   return { worker, store, close }
 }
 
-/** A BullMQ handle on the test's persistence queue, to inspect jobs and dead letters. */
-export function openQueue(names: DurableNames): { queue: Queue<PersistJobData>; close: () => Promise<void> } {
+/** The key layout of these names (one shard unless a test says otherwise). */
+export const layoutOf = (names: DurableNames, shardCount = 1): KeyLayout => ({
+  keyPrefix: names.keyPrefix,
+  shardCount,
+})
+
+/** BullMQ handles on the test's persistence queues (one per shard), to inspect jobs and dead letters. */
+export function openQueues(
+  names: DurableNames,
+  shardCount = 1,
+): { queues: Queue<PersistJobData>[]; close: () => Promise<void> } {
   const connection = new Redis(names.redisUrl, { maxRetriesPerRequest: null })
-  const queue = new Queue<PersistJobData>(names.queueName, { connection })
+  const queues = openPersistenceQueues(connection, layoutOf(names, shardCount), names.queueName)
   const close = async (): Promise<void> => {
-    await queue.close()
+    await Promise.all(queues.map((queue) => queue.close()))
     connection.disconnect()
   }
-  return { queue, close }
+  return { queues, close }
 }

@@ -52,7 +52,6 @@ export async function startTestEmitter(
   const emitter = new AgentEventEmitter({
     redisUrl: names.redisUrl,
     keyPrefix: names.keyPrefix,
-    queueName: names.queueName,
     ...options,
   })
   await emitter.initialize()
@@ -63,7 +62,11 @@ export async function startTestEmitter(
 /** An in-process persistence worker writing to the names' database, and that store; both closed at the end. */
 export async function startTestWorker(names: StackNames): Promise<EventStore> {
   const store = await EventStore.open(names.mongoUri)
-  const config = parseConfig({ REDIS_URL: names.redisUrl, QUEUE_NAME: names.queueName })
+  const config = parseConfig({
+    REDIS_URL: names.redisUrl,
+    QUEUE_NAME: names.queueName,
+    REDIS_KEY_PREFIX: names.keyPrefix,
+  })
   const worker = new PersistenceWorker(store, config)
   await worker.start()
   onTestFinished(async () => {

@@ -1,6 +1,6 @@
-import { Queue } from 'bullmq'
+import type { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
-import type { PersistJobData } from '../../../src/queue/persistence-queue.js'
+import { openPersistenceQueue, type PersistJobData } from '../../../src/queue/persistence-queue.js'
 import { RecentBuffer } from '../../../src/redis/recent-buffer.js'
 import { EventStore } from '../../../src/store/event-store.js'
 import { startTsProcess, type NodeProcess } from '../../support/child-process.js'
@@ -179,7 +179,7 @@ export class FaultStack {
 
   /** The last seq Redis assigned in an execution. */
   lastSeq(executionId: string): Promise<number> {
-    return new RecentBuffer(this.#redis(), this.keyPrefix).lastSeq(executionId)
+    return new RecentBuffer(this.#redis(), { keyPrefix: this.keyPrefix, shardCount: 1 }).lastSeq(executionId)
   }
 
   /** Seqs assigned so far over all the run's executions: the events Redis has taken. */
@@ -195,10 +195,11 @@ export class FaultStack {
     return counts.reduce((sum, count) => sum + count, 0)
   }
 
-  /** The persistence queue, to count active jobs and dead letters. */
+  /** The persistence queue (one shard), to count active jobs and dead letters. */
   queue(): Queue<PersistJobData> {
     if (this.#queue === undefined) {
-      const queue = new Queue<PersistJobData>(this.queueName, { connection: this.#redis() })
+      const layout = { keyPrefix: this.keyPrefix, shardCount: 1 }
+      const queue = openPersistenceQueue(this.#redis(), layout, this.queueName, 0)
       this.#queue = queue
       this.#handles.unshift({ close: () => queue.close() })
     }

@@ -1,25 +1,33 @@
--- Stamps a batch of events with their per-execution sequence numbers, appends each to its
--- execution's recent buffer and publishes it to the Socket.IO Redis adapter channel, all in one
--- atomic step: publish order equals seq order across any number of producers.
+-- The emit step of one shard, atomic: stamps a batch of events with their per-execution sequence
+-- numbers, appends each to its execution's recent buffer, publishes it to the Socket.IO Redis
+-- adapter channel, and records the stamped batch in the shard's inbox, from which the workers'
+-- pumps move it into the persistence queue. No crash of any process can leave an event published
+-- but not recorded for persistence, nor recorded but not stamped; publish order equals seq order
+-- across any number of producers.
 --
--- KEYS, per event i (3 each): sequence counter, recent buffer, stamped-id window
--- ARGV[1..4]: recent buffer size, recent buffer TTL (s), sequence TTL (s), stamped-id window size
--- ARGV, per event i (5 each, from 5): event id, event JSON without its leading '{',
+-- KEYS[1]: the shard's inbox (a stream)
+-- KEYS, per event i (3 each, from 2): sequence counter, recent buffer, stamped-id window
+-- ARGV[1..5]: recent buffer size, recent buffer TTL (s), sequence TTL (s), stamped-id window size,
+--   the inbox entry's field name
+-- ARGV, per event i (5 each, from 6): event id, event JSON without its leading '{',
 --   adapter message head (up to the event's last field), adapter message middle (after the event,
 --   up to the JSON text at its end; see src/redis/adapter-message.ts), adapter channel
 -- Returns the seq of every event. An id already in the stamped-id window gets its earlier seq
--- back and is not published again: a command re-sent after a lost reply changes nothing.
+-- back and is neither published nor recorded again: a batch re-sent after a lost reply changes
+-- nothing.
 
 local bufferSize = tonumber(ARGV[1])
 local bufferTtl = tonumber(ARGV[2])
 local sequenceTtl = tonumber(ARGV[3])
 local idWindow = tonumber(ARGV[4])
+local eventsField = ARGV[5]
 local seqField = cmsgpack.pack('seq')
 
 local seqs = {}
-for i = 0, (#KEYS / 3) - 1 do
-  local sequenceKey, recentKey, idsKey = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
-  local a = 4 + i * 5
+local recorded = {}
+for i = 0, ((#KEYS - 1) / 3) - 1 do
+  local sequenceKey, recentKey, idsKey = KEYS[2 + i * 3], KEYS[3 + i * 3], KEYS[4 + i * 3]
+  local a = 5 + i * 5
   local id, jsonTail, head, middle, channel = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
 
   local earlier = redis.call('ZSCORE', idsKey, id)
@@ -40,6 +48,10 @@ for i = 0, (#KEYS / 3) - 1 do
 
     redis.call('PUBLISH', channel, head .. seqField .. cmsgpack.pack(seq) .. middle .. cmsgpack.pack(json))
     seqs[#seqs + 1] = seq
+    recorded[#recorded + 1] = json
   end
+end
+if #recorded > 0 then
+  redis.call('XADD', KEYS[1], '*', eventsField, table.concat(recorded, '\n'))
 end
 return seqs
