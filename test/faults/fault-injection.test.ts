@@ -29,8 +29,8 @@ function expectGuarantees(audit: CaseAudit): void {
   expect(audit.clientDuplicates).toBe(0)
 }
 
-/** Resolves once a worker holds at least `jobs` jobs and has stored more than `after` events. */
-function midBatch(stack: FaultStack, after: number, jobs = 50): Promise<{ active: number; stored: number }> {
+/** Resolves once a worker holds at least `jobs` jobs (batches) and has stored more than `after` events. */
+function midBatch(stack: FaultStack, after: number, jobs = 2): Promise<{ active: number; stored: number }> {
   return eventually(
     async () => {
       const [active, stored] = await Promise.all([stack.queue().getActiveCount(), stack.stored()])
@@ -75,6 +75,47 @@ describe('fault injection', () => {
       expectGuarantees(audit)
     },
     CASE_TIMEOUT_MS,
+  )
+
+  it(
+    'stores every event any client saw when producers are SIGKILLed mid-burst 12 times, with a worker SIGKILL and a Redis restart in the same run',
+    async () => {
+      const name = 'producer SIGKILL ×12 mid-burst, worker SIGKILL, Redis restart'
+      const kills = 12
+      const options = { redisAppendOnly: true, quickRedelivery: true }
+      const audit = await runFaultCase(table, name, options, async (run) => {
+        await run.flowing(STEADY)
+        let stampedByKilled = 0
+        // The next producer starts up while the current one bursts, so that kills follow each other closely.
+        let next = run.stack.spawnBurstProducer(1_000_000)
+        for (let incarnation = 1; incarnation <= kills; incarnation += 1) {
+          const producer = await next
+          if (incarnation < kills) next = run.stack.spawnBurstProducer((incarnation + 1) * 1_000_000)
+          const before = await run.stack.assigned()
+          await producer.start()
+          await delay(Math.floor(Math.random() * 300))
+          expect(await producer.process.kill('SIGKILL')).toBeNull()
+          stampedByKilled += (await run.stack.assigned()) - before
+          if (incarnation === 4) {
+            const [worker] = run.stack.workers.splice(0, 1)
+            expect(await worker?.kill('SIGKILL')).toBeNull()
+            await run.stack.startWorker({ quickRedelivery: true })
+            run.note('worker SIGKILLed after the 4th producer kill, and replaced')
+          }
+          if (incarnation === 8) {
+            await run.stack.redis.stop()
+            await run.stack.redis.start()
+            run.note('Redis restarted (AOF) after the 8th producer kill')
+          }
+        }
+        run.note(
+          `${kills} burst producers SIGKILLed at random instants; about ${stampedByKilled} events stamped meanwhile`,
+        )
+        await run.flowing(STEADY)
+      })
+      expectGuarantees(audit)
+    },
+    CASE_TIMEOUT_MS * 2,
   )
 
   it(

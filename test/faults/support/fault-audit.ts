@@ -268,11 +268,14 @@ function missingSeqs(lastSeq: number, has: (seq: number) => boolean): number[] {
   return Array.from({ length: lastSeq }, (_, i) => i + 1).filter((seq) => !has(seq))
 }
 
-/** Places where the producer's counter does not increase with seq. */
+/** Places where a producer's counter does not increase with seq (each kind of producer counts on its own). */
 function orderBreaks(events: readonly StampedAgentEvent[]): string[] {
   const counter = (event: StampedAgentEvent): number => Number((event as { n?: unknown }).n)
-  return events.flatMap((event, index) => {
-    const previous = events[index - 1]
+  const producerOf = (event: StampedAgentEvent): unknown => (event as { agentId?: unknown }).agentId
+  const previousOf = new Map<unknown, StampedAgentEvent>()
+  return events.flatMap((event) => {
+    const previous = previousOf.get(producerOf(event))
+    previousOf.set(producerOf(event), event)
     return previous !== undefined && counter(event) <= counter(previous)
       ? [`seq ${previous.seq} n ${counter(previous)} → seq ${event.seq} n ${counter(event)}`]
       : []

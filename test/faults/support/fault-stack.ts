@@ -12,6 +12,12 @@ import { NodeDirectory } from './node-directory.js'
 import { isProducerReport, isReadyMessage, type ProducerReport } from './producer-protocol.js'
 import { ResumingClient } from './resuming-client.js'
 
+/** A burst producer process, connected and waiting for `start()`. */
+export interface BurstProducer {
+  readonly process: NodeProcess
+  start(): Promise<void>
+}
+
 export interface FaultStackOptions {
   /** Redis keeps an append-only file, so that a restart loses nothing it acknowledged. @default false */
   readonly redisAppendOnly?: boolean
@@ -106,12 +112,17 @@ export class FaultStack {
   }
 
   /**
-   * Starts a persistence worker with the production defaults (30 s job lock), or, with
-   * `quickRedelivery`, a 2 s lock and a stalled check every second, so that a killed worker's jobs
-   * come back within seconds instead of 30.
+   * Starts a persistence worker with the production defaults (30 s job lock, 10 s summary lease and
+   * inbox claim), or, with `quickRedelivery`, 2 s for each and a stalled check every second, so that
+   * what a killed worker held comes back within seconds.
    */
   async startWorker(options: { quickRedelivery?: boolean } = {}): Promise<NodeProcess> {
-    const redelivery = { WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000' }
+    const redelivery = {
+      WORKER_LOCK_DURATION_MS: '2000',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+      WORKER_SUMMARY_LEASE_MS: '2000',
+      PUMP_CLAIM_IDLE_MS: '2000',
+    }
     const child = this.#spawn('workers/main.ts', this.env(options.quickRedelivery ? redelivery : {}))
     await child.waitForMessage(isReadyMessage, PROCESS_READY_MS)
     this.workers.push(child)
@@ -130,8 +141,6 @@ export class FaultStack {
       this.env({
         EXECUTION_IDS: this.executionIds.join(','),
         EVENTS_PER_SECOND: String(this.options.eventsPerSecond ?? 200),
-        PERSIST_ATTEMPTS: '8',
-        PERSIST_BACKOFF_MS: '500',
       }),
     )
     await child.waitForMessage(isReadyMessage, PROCESS_READY_MS)
@@ -141,6 +150,26 @@ export class FaultStack {
       async stop() {
         child.send({ type: 'stop' })
         return child.waitForMessage(isProducerReport, REPORT_MS)
+      },
+    }
+  }
+
+  /**
+   * Spawns a producer that, once started, emits bursts back to back until it is killed
+   * (`burst-producer.ts`), its counters from `counterOffset`; resolves once it is connected. Its
+   * `start()` resolves once its first burst is under way.
+   */
+  async spawnBurstProducer(counterOffset: number): Promise<BurstProducer> {
+    const child = this.#spawn(
+      'test/faults/support/burst-producer.ts',
+      this.env({ EXECUTION_IDS: this.executionIds.join(','), N_OFFSET: String(counterOffset) }),
+    )
+    await child.waitForMessage(isReadyMessage, PROCESS_READY_MS)
+    return {
+      process: child,
+      async start() {
+        child.send({ type: 'start' })
+        await child.waitForMessage(isBurstingMessage, PROCESS_READY_MS)
       },
     }
   }
@@ -226,6 +255,9 @@ export class FaultStack {
     return this.#redisClient
   }
 }
+
+const isBurstingMessage = (message: unknown): message is { type: 'bursting' } =>
+  typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'bursting'
 
 const isWebNodeReady = (message: unknown): message is { type: 'ready'; port: number } =>
   isReadyMessage(message) && typeof (message as { port?: unknown }).port === 'number'
