@@ -1,98 +1,84 @@
+import { Emitter as RedisEmitter } from '@socket.io/redis-emitter'
+import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { AgentEventEmitter } from '../src/emitter/agent-event-emitter.js'
-import type { EmitResult } from '../src/emitter/event-emitter-core.js'
-import { caseNamespace, type BenchServerUrls, type CaseNamespace } from './namespaces.js'
+import { adapterKey, conversationRoom, executionRoom } from '../src/redis/keys.js'
 import { secondsSince } from './measure.js'
-import { agentEvents, stampEvents } from './workload.js'
+import type { BenchServerUrls, CaseNamespace } from './namespaces.js'
+import { executionIdsOf, spreadEvents, stampEvents } from './workload.js'
 
-/** What every case needs: the servers, the run id that makes names unique, and N. */
+/** What every case needs: the servers, and N. */
 export interface BenchContext extends BenchServerUrls {
-  readonly runId: string
   readonly events: number
+}
+
+/** Wall-clock seconds and the CPU seconds this process spent, for one run of a case. */
+export interface TimedRun {
+  readonly seconds: number
+  readonly cpuSeconds: number
 }
 
 /** Longest wait for the emitter's outbox to drain into Redis. */
 export const FLUSH_TIMEOUT_MS = 120_000
+/** Jobs per `addBulk` of the bare pair: the emitter's batch size. */
+export const BARE_BATCH_SIZE = 500
 
 /**
- * (a) One producer, fire-and-forget: N emits started at once, timed until all of them are in Redis.
+ * (a) One producer, fire-and-forget: N emits started at once over the case's executions, timed until
+ * every one is stamped, buffered, published and recorded for persistence in Redis.
  */
-export async function burstEmit(context: BenchContext, namespace: CaseNamespace): Promise<number> {
-  const events = agentEvents(namespace.executionId, namespace.conversationId, context.events)
+export async function burstEmit(context: BenchContext, namespace: CaseNamespace): Promise<TimedRun> {
+  const events = spreadEvents(executionIdsOf(namespace.executionId), namespace.conversationId, context.events)
   return withEmitter(context, namespace, async (emitter) => {
-    const start = performance.now()
-    await Promise.all(events.map((event) => emitter.emitAgentEvent(event)))
-    await flushed(emitter)
-    const seconds = secondsSince(start)
+    const run = await timed(async () => {
+      await Promise.all(events.map((event) => emitter.emitAgentEvent(event)))
+      await flushed(emitter)
+    })
     expectAllSent(emitter, events.length)
-    return seconds
+    return run
   })
 }
 
 /**
- * (b) One producer awaiting every emit before the next: bound by round trips, not by throughput.
- * Returns the seconds and how many emits resolved as `sent` (the rest outlived the ack timeout).
+ * (b) The bare pair a plain implementation would run for the same events, already stamped: one
+ * BullMQ job per event with `addBulk` (batches of {@link BARE_BATCH_SIZE}) and one Socket.IO
+ * broadcast per event to its execution and conversation rooms with `@socket.io/redis-emitter`; no
+ * validation, no seq, no recent buffer, and not atomic.
  */
-export async function sequentialEmit(
-  context: BenchContext,
-  namespace: CaseNamespace,
-  count: number,
-): Promise<{ seconds: number; acknowledged: number }> {
-  const events = agentEvents(namespace.executionId, namespace.conversationId, count)
-  return withEmitter(context, namespace, async (emitter) => {
-    let acknowledged = 0
-    const start = performance.now()
-    for (const event of events) {
-      const result: EmitResult = await emitter.emitAgentEvent(event)
-      if (result.status === 'sent') acknowledged += 1
-    }
-    await flushed(emitter)
-    const seconds = secondsSince(start)
-    expectAllSent(emitter, events.length)
-    return { seconds, acknowledged }
-  })
-}
-
-/** (c) The floor for (a): N PUBLISHes of same-sized messages in one pipeline. */
-export async function pipelinedPublish(context: BenchContext, namespace: CaseNamespace): Promise<number> {
-  const messages = publishedMessages(namespace, context.events)
-  return withRedis(context.redisUrl, async (redis) => {
-    const pipeline = redis.pipeline()
-    const start = performance.now()
-    for (const message of messages) pipeline.publish(namespace.queueName, message)
-    const replies = await pipeline.exec()
-    const seconds = secondsSince(start)
-    const failed = (replies ?? []).filter(([error]) => error !== null).length
-    if (replies?.length !== messages.length || failed > 0)
-      throw new Error(`pipelined PUBLISH: ${failed} failed`)
-    return seconds
-  })
-}
-
-/** (c2) The floor for (b): the same PUBLISHes, each awaited before the next. */
-export async function sequentialPublish(
-  context: BenchContext,
-  namespace: CaseNamespace,
-  count: number,
-): Promise<number> {
-  const messages = publishedMessages(namespace, count)
-  return withRedis(context.redisUrl, async (redis) => {
-    const start = performance.now()
-    for (const message of messages) await redis.publish(namespace.queueName, message)
-    return secondsSince(start)
-  })
-}
-
-/** Mean size in bytes of the bench's events, serialized as the emitter publishes them. */
-export function meanEventBytes(sample: number): number {
-  const messages = publishedMessages(caseNamespace('size', 'x', 0), sample)
-  return messages.reduce((total, message) => total + Buffer.byteLength(message), 0) / messages.length
-}
-
-function publishedMessages(namespace: CaseNamespace, count: number): string[] {
-  return stampEvents(agentEvents(namespace.executionId, namespace.conversationId, count)).map((event) =>
-    JSON.stringify(event),
+export async function barePair(context: BenchContext, namespace: CaseNamespace): Promise<TimedRun> {
+  const events = stampEvents(
+    spreadEvents(executionIdsOf(namespace.executionId), namespace.conversationId, context.events),
   )
+  const redis = new Redis(context.redisUrl, { maxRetriesPerRequest: null })
+  const queue = new Queue(namespace.queueName, { connection: redis, prefix: namespace.keyPrefix })
+  const broadcaster = new RedisEmitter(redis, { key: adapterKey(namespace.keyPrefix) })
+  try {
+    await queue.waitUntilReady()
+    return await timed(async () => {
+      const pending: Promise<unknown>[] = []
+      for (let offset = 0; offset < events.length; offset += BARE_BATCH_SIZE) {
+        const batch = events.slice(offset, offset + BARE_BATCH_SIZE)
+        pending.push(queue.addBulk(batch.map((event) => ({ name: 'persist-event', data: event }))))
+        for (const event of batch) {
+          const rooms = [executionRoom(event.executionId), conversationRoom(namespace.conversationId)]
+          broadcaster.to(rooms).emit('event', event)
+        }
+      }
+      await Promise.all(pending)
+      // The broadcasts are fire-and-forget PUBLISHes on the same connection: a PING after them
+      // answers once Redis has run them all.
+      await redis.ping()
+    })
+  } finally {
+    await queue.close()
+    redis.disconnect()
+  }
+}
+
+/** Mean size in bytes of the bench's events as JSON, as the emit step records them. */
+export function meanEventBytes(sample: number): number {
+  const events = stampEvents(spreadEvents(executionIdsOf('exec-size'), 'conv-size', sample))
+  return events.reduce((total, event) => total + Buffer.byteLength(JSON.stringify(event)), 0) / events.length
 }
 
 /** Runs `use` with a connected emitter of the namespace; connecting and closing are not timed. */
@@ -103,7 +89,6 @@ export async function withEmitter<T>(
 ): Promise<T> {
   const emitter = new AgentEventEmitter({
     redisUrl: context.redisUrl,
-    queueName: namespace.queueName,
     keyPrefix: namespace.keyPrefix,
     // The burst accepts all N before the first batch leaves: a smaller outbox would drop events.
     outboxLimit: Math.max(context.events, 10_000),
@@ -122,18 +107,18 @@ export async function flushed(emitter: AgentEventEmitter): Promise<void> {
     throw new Error(`the emitter still held ${emitter.pending} events after ${FLUSH_TIMEOUT_MS} ms`)
 }
 
+/** Runs `work` and measures its wall-clock time and this process's CPU time. */
+export async function timed(work: () => Promise<void>): Promise<TimedRun> {
+  const cpu = process.cpuUsage()
+  const start = performance.now()
+  await work()
+  const seconds = secondsSince(start)
+  const used = process.cpuUsage(cpu)
+  return { seconds, cpuSeconds: (used.user + used.system) / 1e6 }
+}
+
 function expectAllSent(emitter: AgentEventEmitter, count: number): void {
   const { sent, rejected, dropped } = emitter.stats
   if (sent !== count || rejected > 0 || dropped > 0)
     throw new Error(`expected ${count} events sent, got ${JSON.stringify(emitter.stats)}`)
-}
-
-async function withRedis<T>(redisUrl: string, use: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await redis.connect()
-    return await use(redis)
-  } finally {
-    redis.disconnect()
-  }
 }

@@ -36,12 +36,13 @@ export function databaseUri(mongoUrl: string, dbName: string): string {
 }
 
 /**
- * Deletes what a case left behind: our keys and its BullMQ queue in Redis, its database in MongoDB.
+ * Deletes what a case left behind: our keys and its BullMQ queues (under our prefix) in Redis, its
+ * database in MongoDB.
  * Servers given by REDIS_URL / MONGODB_URI are shared, so a run must not leave gigabytes there.
  */
 export async function releaseNamespace(namespace: CaseNamespace, urls: BenchServerUrls): Promise<void> {
   await Promise.all([
-    deleteRedisKeys(urls.redisUrl, [`${namespace.keyPrefix}:*`, `bull:${namespace.queueName}:*`]),
+    deleteRedisKeys(urls.redisUrl, [`${namespace.keyPrefix}:*`]),
     dropDatabase(urls.mongoUrl, namespace.dbName),
   ])
 }

@@ -10,7 +10,7 @@ const DEFAULT_EVENTS = 10_000
 
 const events = positiveIntegerSetting('BENCH_EVENTS', DEFAULT_EVENTS)
 
-await runBounded('bench', 120_000 + events * 30, async () => {
+await runBounded('bench', 600_000 + events * 60, async () => {
   // Imported only now: modules that log read LOG_LEVEL when they load.
   const { runDurablePathBench } = await import('./suite.js')
   await runDurablePathBench({

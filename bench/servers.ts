@@ -14,6 +14,8 @@ export interface BenchServers extends BenchServerUrls {
   readonly redisDescription: string
   /** e.g. `ferretdb (MongoDB 7.0.42 wire), started by the bench`. */
   readonly mongoDescription: string
+  /** Process id of the MongoDB-compatible server, when the bench started it (CPU accounting). */
+  storePid(): number | undefined
   /** Stops the servers the bench started. Idempotent. */
   dispose(): Promise<void>
 }
@@ -52,6 +54,7 @@ export async function benchServers(given: Partial<BenchServerUrls>): Promise<Ben
       mongoUrl,
       redisDescription: `redis ${await redisVersion(redisUrl)}, ${origin(redis.value)}`,
       mongoDescription: `${mongoKind} (${await mongoVersion(mongoUrl)}), ${origin(mongo.value)}`,
+      storePid: () => (typeof mongo.value === 'string' ? undefined : mongo.value.pid),
       dispose,
     }
   } catch (error) {

@@ -1,21 +1,23 @@
 import { randomBytes } from 'node:crypto'
-import {
-  burstEmit,
-  meanEventBytes,
-  pipelinedPublish,
-  sequentialEmit,
-  sequentialPublish,
-} from './emit-cases.js'
-import { emitToStored, INSERT_BATCH_SIZE, rawInsertMany, WORKER_CONCURRENCY } from './durable-path.js'
+import { barePair, burstEmit, meanEventBytes, type BenchContext, type TimedRun } from './emit-cases.js'
 import { machineLines } from './machine.js'
-import { measure, REPETITIONS, type Measurement } from './measure.js'
+import { median, REPETITIONS } from './measure.js'
 import { caseNamespace, releaseNamespace, type CaseNamespace } from './namespaces.js'
+import { emitToStored, INSERT_BATCH_SIZE, rawInsertMany, type PersistenceRun } from './persistence-cases.js'
+import { queuedMemory } from './queued-memory.js'
 import { benchServers, type BenchServers } from './servers.js'
-import { resultsTable, type ResultRow } from './table.js'
-import { EVENT_MIX } from './workload.js'
+import {
+  STEADY_RATE,
+  STEADY_SECONDS,
+  steadyEmitToStored,
+  steadyRawInserts,
+  type SteadyCost,
+} from './steady-cost.js'
+import { comparisonTable, type Comparison } from './table.js'
+import { EVENT_MIX, EXECUTIONS_PER_CASE } from './workload.js'
 
 export interface BenchOptions {
-  /** N: events per case; the sequential cases use N/5. */
+  /** N: events per case. */
   readonly events: number
   /** Use this Redis instead of starting one. */
   readonly redisUrl?: string
@@ -24,8 +26,8 @@ export interface BenchOptions {
 }
 
 /**
- * Measures the durable path (emit → Redis → BullMQ → worker → MongoDB) against raw Redis and raw
- * MongoDB baselines on the same servers, and prints a markdown table of the medians.
+ * Measures the durable path (emit → Redis → inbox → BullMQ → worker → MongoDB) against the bare
+ * operations it is built from, on the same servers in the same run, and prints the ratios.
  * @example await runDurablePathBench({ events: 10_000 })
  */
 export async function runDurablePathBench(options: BenchOptions): Promise<void> {
@@ -39,65 +41,135 @@ export async function runDurablePathBench(options: BenchOptions): Promise<void> 
 
 async function runCases(servers: BenchServers, events: number): Promise<void> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`
-  const context = { redisUrl: servers.redisUrl, mongoUrl: servers.mongoUrl, runId, events }
-  const sequentialCount = Math.max(1, Math.round(events / 5))
-  const acknowledged: number[] = []
-
-  const measureCase = (caseId: string, count: number, once: (namespace: CaseNamespace) => Promise<number>) =>
-    measure(count, async (rep) => {
+  const context: BenchContext = { redisUrl: servers.redisUrl, mongoUrl: servers.mongoUrl, events }
+  const storePid = servers.storePid()
+  const repeat = async <T>(caseId: string, once: (namespace: CaseNamespace) => Promise<T>): Promise<T[]> => {
+    const runs: T[] = []
+    for (let rep = 1; rep <= REPETITIONS; rep += 1) {
       const namespace = caseNamespace(runId, caseId, rep)
       try {
-        const seconds = await once(namespace)
+        const started = performance.now()
+        runs.push(await once(namespace))
         console.error(
-          `bench: (${caseId}) run ${rep}/${REPETITIONS}: ${count} events in ${seconds.toFixed(3)} s`,
+          `bench: (${caseId}) run ${rep}/${REPETITIONS} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
         )
-        return seconds
       } finally {
         await releaseNamespace(namespace, servers)
       }
-    })
+    }
+    return runs
+  }
 
-  const burst = await measureCase('a', events, (namespace) => burstEmit(context, namespace))
-  const sequential = await measureCase('b', sequentialCount, async (namespace) => {
-    const result = await sequentialEmit(context, namespace, sequentialCount)
-    acknowledged.push(result.acknowledged)
-    return result.seconds
-  })
-  const pipelined = await measureCase('c', events, (namespace) => pipelinedPublish(context, namespace))
-  const awaitedPublish = await measureCase('c2', sequentialCount, (namespace) =>
-    sequentialPublish(context, namespace, sequentialCount),
-  )
-  const stored = await measureCase('d', events, (namespace) => emitToStored(context, namespace))
-  const inserted = await measureCase('e', events, (namespace) => rawInsertMany(context, namespace))
+  const emits = await repeat('a', (namespace) => burstEmit(context, namespace))
+  const bare = await repeat('b', (namespace) => barePair(context, namespace))
+  const oneWorker = await repeat('c', (namespace) => emitToStored(context, namespace, 1, storePid))
+  const twoWorkers = await repeat('d', (namespace) => emitToStored(context, namespace, 2, storePid))
+  const inserts = await repeat('e', (namespace) => rawInsertMany(context, namespace, storePid))
+  const steady = await repeat('f', (namespace) => steadyEmitToStored(context, namespace, storePid))
+  const steadyInserts = await repeat('g', (namespace) => steadyRawInserts(context, namespace, storePid))
+  const [memory] = await repeatOnce(runId, servers, (namespace) => queuedMemory(context, namespace))
 
-  printReport(servers, events, [
-    row('a', 'emit burst: Promise.all of N emits, then flush (in Redis)', burst, ['c']),
-    row('b', 'emit sequential: await each emit, then flush', sequential, ['c', 'c2']),
-    row('c', 'raw ioredis PUBLISH, N pipelined', pipelined, []),
-    row('c2', 'raw ioredis PUBLISH, each awaited', awaitedPublish, []),
-    row('d', `emit burst to stored, one worker (concurrency ${WORKER_CONCURRENCY})`, stored, ['e']),
-    row('e', `raw insertMany, ordered: false, batches of ${INSERT_BATCH_SIZE}`, inserted, []),
-  ])
-  const sent = acknowledged.reduce((total, count) => total + count, 0)
-  const awaited = sequentialCount * REPETITIONS
-  const late = awaited === sent ? '' : `; ${awaited - sent} outlived the ack timeout and resolved as 'queued'`
-  console.log(`\n(b): ${sent} of ${awaited} awaited emits resolved as 'sent'${late}.`)
-}
+  const rate = (runs: readonly (TimedRun | PersistenceRun)[]): number =>
+    median(runs.map((run) => events / run.seconds))
+  const cpuPerEvent = (runs: readonly TimedRun[]): number =>
+    median(runs.map((run) => run.cpuSeconds / events))
+  const steadyCpu = (runs: readonly SteadyCost[]): number =>
+    median(
+      runs.map(
+        (run) => ((run.persisterCpuSeconds ?? Number.NaN) + (run.storeCpuSeconds ?? Number.NaN)) / run.events,
+      ),
+    )
+  const jsonBytes = meanEventBytes(1000)
 
-function row(id: string, description: string, measurement: Measurement, baselines: string[]): ResultRow {
-  return { id, description, measurement, baselines }
-}
-
-function printReport(servers: BenchServers, events: number, rows: readonly ResultRow[]): void {
+  const comparisons: Comparison[] = [
+    {
+      measure: '(a)/(b) emit throughput, events/s',
+      ours: rate(emits),
+      baseline: rate(bare),
+      baselineName: `BullMQ addBulk (batches of 500) + redis-emitter broadcast of the same events`,
+      goal: { atLeast: 1.0 },
+    },
+    {
+      measure: '(a)/(b) producer CPU per event, µs',
+      ours: cpuPerEvent(emits) * 1e6,
+      baseline: cpuPerEvent(bare) * 1e6,
+      baselineName: 'the same bare pair',
+      goal: { atMost: 1.5 },
+    },
+    {
+      measure: '(c)/(e) emit → stored, one worker, events/s',
+      ours: rate(oneWorker),
+      baseline: rate(inserts),
+      baselineName: `raw insertMany of the same documents, batches of ${INSERT_BATCH_SIZE}`,
+      goal: { atLeast: 0.5 },
+    },
+    {
+      measure: '(d)/(c) emit → stored, two workers, events/s',
+      ours: rate(twoWorkers),
+      baseline: rate(oneWorker),
+      baselineName: 'one worker (c)',
+      goal: { atLeast: 1.7 },
+    },
+    {
+      measure: `(f)/(g) worker + store CPU per event at ${STEADY_RATE} events/s, µs`,
+      ours: steadyCpu(steady) * 1e6,
+      baseline: steadyCpu(steadyInserts) * 1e6,
+      baselineName: `raw insertOne of the same documents at ${STEADY_RATE}/s (inserter + store CPU)`,
+      goal: { atMost: 2.0 },
+    },
+  ]
   console.log('# agent-events durable-path bench\n')
   for (const line of machineLines()) console.log(line)
   console.log(`- redis: ${servers.redisDescription}`)
   console.log(`- mongo: ${servers.mongoDescription}`)
   console.log(
-    `- events: N = ${events}; mix ${EVENT_MIX}; mean ${Math.round(meanEventBytes(100))} bytes as JSON`,
+    `- events: N = ${events} over ${EXECUTIONS_PER_CASE} executions; mix ${EVENT_MIX}; mean ${Math.round(jsonBytes)} bytes as JSON`,
+  )
+  console.log(`- each case run ${REPETITIONS} times in fresh key prefixes, queues and databases; medians\n`)
+  console.log(comparisonTable(comparisons))
+  console.log(
+    `\nStore CPU while persisting N events: ${storeUtilisation(oneWorker, 'one worker')}; ${storeUtilisation(twoWorkers, 'two workers')}; ${storeUtilisation(inserts, 'raw insertMany')}.`,
   )
   console.log(
-    `- each case run ${REPETITIONS} times in fresh executions, queues, key prefixes and databases\n`,
+    `Worker CPU while persisting N events: ${perEventMicros(
+      oneWorker.map((run) => run.workerCpuSeconds),
+      events,
+    )} µs per event with one worker.`,
   )
-  console.log(resultsTable(rows))
+  if (memory) {
+    console.log(
+      `\n(h) Redis memory per event waiting for persistence (MEMORY USAGE, ${memory.events} events, ${Math.round(jsonBytes)} bytes of JSON each): ` +
+        `${Math.round(memory.inboxBytesPerEvent)} bytes in the inbox (${(memory.inboxBytesPerEvent / jsonBytes).toFixed(2)}× the JSON), ` +
+        `${Math.round(memory.queuedBytesPerEvent)} bytes once moved into jobs (${(memory.queuedBytesPerEvent / jsonBytes).toFixed(2)}×); ` +
+        `plus ${Math.round(memory.bytesPerExecution)} bytes per execution for its recent buffer, id window and counter, whatever waits.`,
+    )
+  }
+  console.log(
+    `\nSteady cases: ${STEADY_RATE} events/s for ${STEADY_SECONDS} s, CPU read from /proc until every event is stored.`,
+  )
+}
+
+/** One run of a case that is measured once (its figure does not vary between runs). */
+async function repeatOnce<T>(
+  runId: string,
+  servers: BenchServers,
+  once: (namespace: CaseNamespace) => Promise<T>,
+): Promise<T[]> {
+  const namespace = caseNamespace(runId, 'h', 1)
+  try {
+    return [await once(namespace)]
+  } finally {
+    await releaseNamespace(namespace, servers)
+  }
+}
+
+function storeUtilisation(runs: readonly PersistenceRun[], name: string): string {
+  const shares = runs.map((run) => (run.storeCpuSeconds ?? Number.NaN) / run.seconds)
+  const share = median(shares)
+  return Number.isFinite(share) ? `${Math.round(share * 100)}% of a core (${name})` : `not measured (${name})`
+}
+
+function perEventMicros(cpuSeconds: readonly (number | undefined)[], events: number): string {
+  const value = median(cpuSeconds.map((seconds) => ((seconds ?? Number.NaN) / events) * 1e6))
+  return Number.isFinite(value) ? value.toFixed(1) : 'not measured'
 }

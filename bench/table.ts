@@ -1,13 +1,11 @@
-import type { Measurement } from './measure.js'
-
-/** One row of the results table. */
-export interface ResultRow {
-  /** Short id the other rows name as their baseline, e.g. `c`. */
-  readonly id: string
-  readonly description: string
-  readonly measurement: Measurement
-  /** Ids of the rows this one is compared with; none for a baseline. */
-  readonly baselines: readonly string[]
+/** One measure of agent-events against its baseline measured in the same run. */
+export interface Comparison {
+  readonly measure: string
+  readonly ours: number
+  readonly baseline: number
+  readonly baselineName: string
+  /** The ratio ours / baseline that the measure aims for. */
+  readonly goal: { readonly atLeast: number } | { readonly atMost: number }
 }
 
 /** A column of a markdown table: its title and whether its cells are right-aligned (numbers). */
@@ -17,32 +15,30 @@ export interface TableColumn {
 }
 
 /**
- * The results as a markdown table: case | events | seconds | events/s | ratio to baseline | runs.
- * @example console.log(resultsTable([{ id: 'c', description: 'raw PUBLISH', measurement, baselines: [] }]))
+ * The comparisons as a markdown table: measure | agent-events | baseline | ratio | goal | met.
+ * @example console.log(comparisonTable([{ measure: 'emit, events/s', ours: 9000, baseline: 8000, baselineName: 'addBulk', goal: { atLeast: 1 } }]))
  */
-export function resultsTable(rows: readonly ResultRow[]): string {
-  const rateOf = new Map(rows.map((row) => [row.id, eventsPerSecond(row.measurement)]))
+export function comparisonTable(comparisons: readonly Comparison[]): string {
   const columns: TableColumn[] = [
-    { title: 'case' },
-    { title: 'events', numeric: true },
-    { title: 'seconds (median)', numeric: true },
-    { title: 'events/s', numeric: true },
-    { title: 'ratio to baseline' },
-    { title: 'runs (s)' },
+    { title: 'measure' },
+    { title: 'agent-events', numeric: true },
+    { title: 'baseline', numeric: true },
+    { title: 'ratio', numeric: true },
+    { title: 'goal' },
+    { title: 'met' },
+    { title: 'baseline is' },
   ]
-  const cells = rows.map((row) => {
-    const { events, seconds, samples } = row.measurement
-    const rate = eventsPerSecond(row.measurement)
-    const ratios = row.baselines.map(
-      (id) => `${formatRatio(rate / (rateOf.get(id) ?? Number.NaN))} of (${id})`,
-    )
+  const cells = comparisons.map(({ measure, ours, baseline, baselineName, goal }) => {
+    const ratio = ours / baseline
+    const met = 'atLeast' in goal ? ratio >= goal.atLeast : ratio <= goal.atMost
     return [
-      `(${row.id}) ${row.description}`,
-      formatCount(events),
-      seconds.toFixed(3),
-      formatCount(rate),
-      ratios.length > 0 ? ratios.join(', ') : 'baseline',
-      samples.map((sample) => sample.toFixed(3)).join(' / '),
+      measure,
+      formatCount(ours),
+      formatCount(baseline),
+      formatRatio(ratio),
+      'atLeast' in goal ? `≥ ${goal.atLeast.toFixed(1)}×` : `≤ ${goal.atMost.toFixed(1)}×`,
+      Number.isFinite(ratio) ? (met ? 'yes' : 'no') : '–',
+      baselineName,
     ]
   })
   return markdownTable(columns, cells)
@@ -70,8 +66,4 @@ export function formatRatio(ratio: number): string {
 /** A count or rate rounded to an integer with thousands separators: `75,238`. */
 export function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US')
-}
-
-function eventsPerSecond({ events, seconds }: Measurement): number {
-  return events / seconds
 }

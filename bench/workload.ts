@@ -20,13 +20,35 @@ export function agentEvents(executionId: string, conversationId: string, count: 
   return Array.from({ length: count }, (_, index) => agentEvent(executionId, conversationId, index))
 }
 
+/** The executions a case spreads its events over, as many runs of one deployment do. */
+export const EXECUTIONS_PER_CASE = 8
+
+/** The ids of a case's executions. */
+export const executionIdsOf = (baseId: string): string[] =>
+  Array.from({ length: EXECUTIONS_PER_CASE }, (_, index) => `${baseId}-${index + 1}`)
+
+/**
+ * `count` events spread round robin over `executionIds`, each execution's events in its own order.
+ * @example const events = spreadEvents(executionIdsOf('exec'), 'conv-1', 10_000)
+ */
+export function spreadEvents(
+  executionIds: readonly string[],
+  conversationId: string,
+  count: number,
+): AgentEventInput[] {
+  return Array.from({ length: count }, (_, index) =>
+    agentEvent(executionIds[index % executionIds.length] ?? 'exec', conversationId, index),
+  )
+}
+
 /** The events as a worker receives them: validated, with an id and a seq. */
 export function stampEvents(events: readonly AgentEventInput[]): StampedAgentEvent[] {
-  return events.map((event, index) => ({
-    ...agentEventSchema.parse(event),
-    id: nextEventId(),
-    seq: index + 1,
-  }))
+  const lastSeqs = new Map<string, number>()
+  return events.map((event) => {
+    const seq = (lastSeqs.get(event.executionId) ?? 0) + 1
+    lastSeqs.set(event.executionId, seq)
+    return { ...agentEventSchema.parse(event), id: nextEventId(), seq }
+  })
 }
 
 function agentEvent(executionId: string, conversationId: string, index: number): AgentEventInput {

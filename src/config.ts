@@ -56,7 +56,7 @@ const environmentSchema = z.object({
   WORKER_SUMMARY_LEASE_MS: integer(10_000, 100),
   STORE_PROBE_INTERVAL_MS: integer(1_000, 10),
   PUMP_JOB_EVENTS: integer(500, 1),
-  PUMP_LINGER_MS: integer(10, 0),
+  PUMP_LINGER_MS: integer(100, 0),
   PUMP_CLAIM_IDLE_MS: integer(10_000, 100),
   WORKER_LOCK_DURATION_MS: integer(30_000, 1_000),
   WORKER_STALLED_INTERVAL_MS: integer(30_000, 1_000),

@@ -71,7 +71,6 @@ async function measureStacks(
       agentEventsProducer({
         redisUrl: servers.redisUrl,
         keyPrefix: namespace.keyPrefix,
-        queueName: namespace.queueName,
         outboxLimit: Math.max(10_000, largestPhase),
       }),
   }

@@ -27,14 +27,13 @@ export interface FanoutProducer {
 export interface AgentEventsProducerSettings {
   readonly redisUrl: string
   readonly keyPrefix: string
-  readonly queueName: string
   /** Events the emitter may hold while Redis is behind; at least the events of the largest phase. */
   readonly outboxLimit: number
 }
 
 /**
- * The product's producer: one `AgentEventEmitter` (validation, seq stamped and published by the Lua
- * script, BullMQ job), emits not awaited one by one, as an agent runner under load would emit.
+ * The product's producer: one `AgentEventEmitter` (validation, seq stamped, published and recorded for
+ * persistence by the emit-step script), emits not awaited one by one, as an agent runner under load would emit.
  * @example
  * const producer = await agentEventsProducer(settings)
  * producer.load(phaseEvents(['exec-1'], 100))

@@ -49,6 +49,8 @@ export interface ConversationExecutionsQuery {
   readonly limit?: number
 }
 
+/** Executions whose summaries one batch updates at once. */
+const PARALLEL_SUMMARY_UPDATES = 4
 const DEFAULT_LIMIT = 1000
 const MAX_LIMIT = 10_000
 const DEFAULT_EXECUTIONS_LIMIT = 100
@@ -88,9 +90,17 @@ export class EventStore {
     const accepted = records.filter((_, index) => outcomes[index]?.status !== 'rejected')
     const exclusively = options.exclusively ?? ((_, update) => update())
     // Duplicates too: an earlier delivery may have stored the event and crashed before counting it.
-    for (const update of buildExecutionUpdates(accepted.map((record) => record.event))) {
-      await exclusively(update.executionId, () =>
-        this.connection.run((models) => applyExecutionUpdate(models, update)),
+    const updates = buildExecutionUpdates(accepted.map((record) => record.event))
+    // Executions are independent: a few of them are updated at once.
+    for (let start = 0; start < updates.length; start += PARALLEL_SUMMARY_UPDATES) {
+      await Promise.all(
+        updates
+          .slice(start, start + PARALLEL_SUMMARY_UPDATES)
+          .map((update) =>
+            exclusively(update.executionId, () =>
+              this.connection.run((models) => applyExecutionUpdate(models, update)),
+            ),
+          ),
       )
     }
     return outcomes

@@ -152,8 +152,52 @@ export function uncountedFilter(executionId: string, contribution: Contribution)
   }
 }
 
-/** Counts a contribution and records its seqs in the ledger, in one atomic update. */
-export function countUpdate(contribution: Contribution): Record<string, unknown> {
+/** Counts a contribution and records its seqs in the ledger as pending, in one atomic update. */
+export function countUpdate(contribution: Contribution): Record<string, Record<string, unknown>> {
+  const update = counterOperations(contribution)
+  update.$push = { ...update.$push, 'ledger.pending': { $each: contribution.seqs } }
+  return update
+}
+
+/** Whether the contribution's seqs are one run with no hole, as a batch of the emit step records them. */
+export function isRun(contribution: Contribution): boolean {
+  const { seqs } = contribution
+  return seqs.length > 0 && Math.max(...seqs) - Math.min(...seqs) + 1 === new Set(seqs).size
+}
+
+/**
+ * The filter that matches the summary only when every seq before the run is counted and none of the
+ * run's is: batches persisted in order, where the ledger needs no pending entries.
+ */
+export function inOrderFilter(executionId: string, contribution: Contribution): Record<string, unknown> {
+  return {
+    _id: executionId,
+    'ledger.through': Math.min(...contribution.seqs) - 1,
+    'ledger.pending': { $nin: contribution.seqs },
+  }
+}
+
+/**
+ * Counts an in-order run and moves the ledger's `through` past it, applying the facts too (they are
+ * idempotent): the whole summary update in one atomic update.
+ */
+export function inOrderUpdate(
+  contribution: Contribution,
+  facts: Record<string, unknown>,
+): Record<string, Record<string, unknown>> {
+  const count = counterOperations(contribution)
+  const { $setOnInsert: _onlyOnInsert, ...applied } = facts as Record<string, Record<string, unknown>>
+  return {
+    ...applied,
+    ...count,
+    $set: { ...applied.$set, 'ledger.through': Math.max(...contribution.seqs) },
+    $min: { ...applied.$min, ...count.$min },
+    $max: { ...applied.$max, ...count.$max },
+  }
+}
+
+/** The counters' increments, and the quality scores' recent list, minimum and maximum. */
+function counterOperations(contribution: Contribution): Record<string, Record<string, unknown>> {
   const scores = contribution.qualityScores
   const update: Record<string, Record<string, unknown>> = {
     $inc: {
@@ -163,7 +207,6 @@ export function countUpdate(contribution: Contribution): Record<string, unknown>
       'tokenUsage.total': contribution.tokenUsage.total,
       'ledger.version': 1,
     },
-    $push: { 'ledger.pending': { $each: contribution.seqs } },
   }
   if (scores.length > 0) {
     Object.assign(update.$inc ?? {}, {
@@ -172,7 +215,7 @@ export function countUpdate(contribution: Contribution): Record<string, unknown>
       'quality.passed': scores.filter((entry) => entry.passed === true).length,
       'quality.failed': scores.filter((entry) => entry.passed === false).length,
     })
-    Object.assign(update.$push ?? {}, { 'quality.recent': { $each: scores, $slice: -RECENT_QUALITY_SCORES } })
+    update.$push = { 'quality.recent': { $each: scores, $slice: -RECENT_QUALITY_SCORES } }
     update.$min = { 'quality.min': Math.min(...scores.map((entry) => entry.score)) }
     update.$max = { 'quality.max': Math.max(...scores.map((entry) => entry.score)) }
   }

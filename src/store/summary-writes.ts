@@ -1,7 +1,10 @@
-import type { StoreModels } from './models.js'
+import type { ExecutionDocument, StoreModels } from './models.js'
 import {
   compactLedger,
   countUpdate,
+  inOrderFilter,
+  inOrderUpdate,
+  isRun,
   RECENT_QUALITY_SCORES,
   uncountedFilter,
   type ExecutionUpdate,
@@ -16,27 +19,49 @@ const PER_EVENT_UPDATES_PER_WRITE = 50
 /** Pending ledger entries tolerated before they are folded into `through`. */
 const LEDGER_COMPACTION_THRESHOLD = 64
 
+/** What compaction reads of a summary. */
+type CompactionView = Pick<ExecutionDocument, 'ledger'> & {
+  quality: Pick<ExecutionDocument['quality'], 'recent'>
+}
+const COMPACTION_VIEW = { ledger: 1, 'quality.recent': 1 } as const
+
 /**
- * Applies one execution's summary update: the idempotent facts (upsert), then the counters guarded
- * by the ledger (the whole batch at once when none of its seqs is counted yet, else event by event),
- * then a compaction of the ledger.
+ * Applies one execution's summary update. In order (the batch's seqs follow the counted ones with no
+ * hole, as batches mostly arrive), facts and counts go in one atomic update. Otherwise: the facts
+ * (upsert, which also creates the summary), then the counts guarded by the ledger, the whole batch
+ * at once when none of its seqs is counted yet, else event by event; then a compaction of the ledger.
  */
 export async function applyExecutionUpdate(models: StoreModels, update: ExecutionUpdate): Promise<void> {
   const executions = models.executions
+  const { executionId, combined } = update
+  const inOrder = isRun(combined)
+  const countInOrder = (facts: Record<string, unknown>): Promise<CompactionView | null> =>
+    executions
+      // No projection: FerretDB 1.x does not take one on findAndModify.
+      .findOneAndUpdate(inOrderFilter(executionId, combined), inOrderUpdate(combined, facts), {
+        returnDocument: 'after',
+      })
+      .lean<CompactionView>()
+  if (inOrder) {
+    const counted = await countInOrder(update.facts)
+    if (counted) return compactSummary(models, executionId, counted)
+  }
   await upsertRetryingDuplicateKey(() =>
-    executions.updateOne({ _id: update.executionId }, update.facts, { upsert: true }),
+    executions.updateOne({ _id: executionId }, update.facts, { upsert: true }),
   )
-  const combined = await executions.updateOne(
-    uncountedFilter(update.executionId, update.combined),
-    countUpdate(update.combined),
-  )
-  if (combined.matchedCount === 0 && update.perEvent.length > 1) {
+  if (inOrder) {
+    // The summary did not exist before the upsert above: the first batch of a new execution.
+    const counted = await countInOrder({})
+    if (counted) return compactSummary(models, executionId, counted)
+  }
+  const whole = await executions.updateOne(uncountedFilter(executionId, combined), countUpdate(combined))
+  if (whole.matchedCount === 0 && update.perEvent.length > 1) {
     for (let start = 0; start < update.perEvent.length; start += PER_EVENT_UPDATES_PER_WRITE) {
       const chunk = update.perEvent.slice(start, start + PER_EVENT_UPDATES_PER_WRITE)
       await executions.bulkWrite(
         chunk.map((contribution) => ({
           updateOne: {
-            filter: uncountedFilter(update.executionId, contribution),
+            filter: uncountedFilter(executionId, contribution),
             update: countUpdate(contribution),
           },
         })),
@@ -44,20 +69,27 @@ export async function applyExecutionUpdate(models: StoreModels, update: Executio
       )
     }
   }
-  await compactSummary(models, update.executionId)
+  await compactSummary(models, executionId)
 }
 
 /**
  * Keeps the summary small: folds the ledger's contiguous pending seqs into `through`, and trims
- * the recent quality scores for stores that ignore `$slice` (FerretDB 1.x).
+ * the recent quality scores for stores that ignore `$slice` (FerretDB 1.x). Reads the summary unless
+ * given the view an update returned.
  */
-async function compactSummary(models: StoreModels, executionId: string): Promise<void> {
-  const document = await models.executions.findById(executionId, { ledger: 1, 'quality.recent': 1 }).lean()
+async function compactSummary(
+  models: StoreModels,
+  executionId: string,
+  view?: CompactionView,
+): Promise<void> {
+  const document =
+    view ?? (await models.executions.findById(executionId, COMPACTION_VIEW).lean<CompactionView>())
   if (!document) return
   const recent = document.quality.recent
   const set: Record<string, unknown> = {}
-  if (document.ledger.pending.length >= LEDGER_COMPACTION_THRESHOLD) {
-    const compacted = compactLedger(document.ledger.through, document.ledger.pending)
+  const pending = document.ledger.pending
+  if (pending.length >= LEDGER_COMPACTION_THRESHOLD || (pending.length > 0 && view !== undefined)) {
+    const compacted = compactLedger(document.ledger.through, pending)
     if (compacted)
       Object.assign(set, { 'ledger.through': compacted.through, 'ledger.pending': compacted.pending })
   }

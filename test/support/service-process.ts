@@ -14,6 +14,8 @@ export interface ServiceHandle {
   readonly url: string
   readonly port: number
   readonly dataDir: string
+  /** The server's process id while it runs (CPU accounting in the benches). */
+  readonly pid: number | undefined
   /** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. Idempotent. Keeps the data dir. */
   stop(): Promise<void>
   /** SIGKILL (a crash); resolves once the process has exited. Keeps the data dir. */
@@ -114,6 +116,10 @@ class ServiceProcess implements ServiceHandle {
           rmSync(dataDir, { recursive: true, force: true })
         })
       : () => undefined
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid
   }
 
   output(): string {
