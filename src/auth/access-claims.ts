@@ -13,6 +13,8 @@ export interface AccessClaims {
   readonly executions: Grant
   readonly conversations: Grant
   readonly projects: Grant
+  /** The token's `admin: true`: operations of the whole broker (stats, dead letters, the queue board). */
+  readonly admin: boolean
 }
 
 /** An execution and what is known of it: the conversation and project its events name. */
@@ -35,6 +37,7 @@ export const UNRESTRICTED_ACCESS: AccessClaims = Object.freeze({
   executions: '*',
   conversations: '*',
   projects: '*',
+  admin: true,
 })
 
 const grantList = z.array(z.string().min(1)).optional()
@@ -46,6 +49,7 @@ const accessClaimsSchema = z.looseObject({
   executions: grantList,
   conversations: grantList,
   projects: grantList,
+  admin: z.boolean().optional(),
 })
 
 /**
@@ -62,7 +66,7 @@ export function readAccessClaims(payload: unknown): AccessClaimsResult {
       .join('; ')
     return { ok: false, error: authError('token_invalid', `The token's claims are invalid: ${summary}`) }
   }
-  const { sub, exp, executions, conversations, projects } = parsed.data
+  const { sub, exp, executions, conversations, projects, admin } = parsed.data
   return {
     ok: true,
     claims: Object.freeze({
@@ -71,6 +75,7 @@ export function readAccessClaims(payload: unknown): AccessClaimsResult {
       executions: grantOf(executions),
       conversations: grantOf(conversations),
       projects: grantOf(projects),
+      admin: admin === true,
     }),
   }
 }

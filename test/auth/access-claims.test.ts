@@ -14,13 +14,19 @@ function claimsOf(payload: unknown): AccessClaims {
 }
 
 describe('reading access claims', () => {
-  it('turns absent lists into empty grants, and exp into expiresAt in milliseconds', () => {
+  it('turns absent lists into empty grants, exp into expiresAt in milliseconds, and grants no admin', () => {
     expect(claimsOf({ exp: 1 })).toEqual({
       expiresAt: 1000,
       executions: new Set(),
       conversations: new Set(),
       projects: new Set(),
+      admin: false,
     })
+  })
+
+  it('grants admin only for admin: true', () => {
+    expect(claimsOf({ admin: true }).admin).toBe(true)
+    expect(readAccessClaims({ admin: 'yes' }).ok).toBe(false)
   })
 
   it("turns a list holding '*' into a grant of everything of that kind", () => {
@@ -35,6 +41,7 @@ describe('reading access claims', () => {
     ['a number in a list', { conversations: [42] }],
     ['an empty id', { projects: [''] }],
     ['a numeric sub', { sub: 7 }],
+    ['an admin that is not a boolean', { admin: 1 }],
     ['a payload that is not an object', 'exec-1'],
   ])('answers token_invalid for %s', (_case, payload) => {
     const result = readAccessClaims(payload)

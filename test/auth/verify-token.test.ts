@@ -48,6 +48,7 @@ describe.each(Object.entries(setups))('verifying tokens with %s', (_mode, setup)
         executions: new Set(['exec-1']),
         conversations: new Set(),
         projects: new Set(),
+        admin: false,
       },
     })
   })
