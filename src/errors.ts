@@ -23,6 +23,10 @@ export const ERROR_CODES = {
   store_rejected: { httpStatus: 422, message: 'MongoDB refused the document permanently' },
   invalid_config: { httpStatus: 500, message: 'The configuration is invalid' },
   not_initialized: { httpStatus: 500, message: 'The component was used before initialize()' },
+  dependency_missing: {
+    httpStatus: 500,
+    message: 'An optional dependency this feature needs is not installed',
+  },
   closed: { httpStatus: 503, message: 'The component is shutting down; reconnect to another node' },
 
   // Clients of a web node: both wire protocols and the HTTP API.
