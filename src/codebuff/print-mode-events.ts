@@ -32,7 +32,7 @@ export const printModeEventSchema = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('finish'),
     agentId: z.string().optional(),
-    totalCost: z.number().optional(),
+    totalCost: z.number().nonnegative().optional(),
   }),
   z.looseObject({ type: z.literal('error'), message: z.string() }),
   z.looseObject({

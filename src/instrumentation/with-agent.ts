@@ -1,4 +1,5 @@
 import type { AgentEventInput } from '../events/schemas.js'
+import { getLogger } from '../logger.js'
 import { emitSafely } from './event-sink.js'
 import type { InstrumentationContext } from './instrumentation-context.js'
 import { commonFields, contextFor, type ScopeOptions } from './scope-options.js'
@@ -114,6 +115,10 @@ export async function withAgent<T>(
 }
 
 const identity = <T>(value: T): T => value
+const isCount = (value: number): boolean => Number.isFinite(value) && value >= 0
+const log = getLogger('instrumentation')
+const warnIgnored = (what: string, value: unknown): void =>
+  log.warn({ value }, `withAgent: ignored an invalid ${what}`)
 
 type AgentEmitter = (
   event:
@@ -146,6 +151,8 @@ class AgentState {
       },
       addTokenUsage: (usage) => {
         const total = usage.total ?? usage.input + usage.output
+        // A count the schema refuses would make the agent-complete refused with it: dropped here instead.
+        if (![usage.input, usage.output, total].every(isCount)) return warnIgnored('token usage', usage)
         const sum = this.tokenUsage ?? { input: 0, output: 0, total: 0 }
         this.tokenUsage = {
           input: sum.input + usage.input,
@@ -154,6 +161,7 @@ class AgentState {
         }
       },
       setQualityScore: (score) => {
+        if (!Number.isFinite(score)) return warnIgnored('quality score', score)
         this.qualityScore = score
       },
       qualityCheck: (score, passed) =>

@@ -303,6 +303,25 @@ describe('a runner instrumented with the helpers', () => {
     expect(completion).not.toHaveProperty('output')
   })
 
+  it('ignores token counts and scores the schema would refuse, so that the completion is never refused', async () => {
+    const sink = new RecordingSink()
+    await orchestrate(
+      'exec-8',
+      () =>
+        withAgent({ agentId: 'a', agentName: 'A' }, (agent) => {
+          agent.addTokenUsage({ input: 10, output: 5 })
+          agent.addTokenUsage({ input: -1, output: 2 })
+          agent.addTokenUsage({ input: Number.NaN, output: 2 })
+          agent.setQualityScore(Number.POSITIVE_INFINITY)
+        }),
+      { emitter: sink },
+    )
+    expect(sink.refused).toEqual([])
+    const completion = sink.events.find((event) => event.type === 'agent-complete')
+    expect(completion).toMatchObject({ status: 'completed', tokenUsage: { input: 10, output: 5, total: 15 } })
+    expect(completion).not.toHaveProperty('qualityScore')
+  })
+
   it('runs the work without events, and says so, where no execution is known', async () => {
     const sink = new RecordingSink()
     expect(await withAgent({ agentId: 'a', agentName: 'A' }, () => 'done', { emitter: sink })).toBe('done')
