@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { CodebuffEventMapper, createCodebuffClient, runWithAgentEvents } from '../../src/codebuff/index.js'
+import { CodebuffEventMapper, runWithAgentEvents } from '../../src/codebuff/index.js'
 import { orchestrate, withAgent, withDepartment } from '../../src/instrumentation/index.js'
+import { startTsProcess } from '../support/child-process.js'
 import { RecordingSink } from '../support/recording-sink.js'
 import {
   errorOutputRun,
@@ -379,7 +380,10 @@ describe('a codebuff run mapped to agent events', () => {
 })
 
 describe('loading the SDK', () => {
-  it('rejects with dependency_missing when @codebuff/sdk is not installed', async () => {
-    await expect(createCodebuffClient({ apiKey: 'k' })).rejects.toMatchObject({ code: 'dependency_missing' })
+  it('imports without @codebuff/sdk and refuses with dependency_missing to create a client', async () => {
+    vi.useRealTimers()
+    const child = startTsProcess('test/codebuff/fixtures/load-sdk-process.ts')
+    expect(await child.waitForLine(/^(refused|loaded)/)).toBe('refused: dependency_missing')
+    expect((await child.exited).code).toBe(0)
   })
 })
