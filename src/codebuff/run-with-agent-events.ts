@@ -48,8 +48,8 @@ export async function runWithAgentEvents<R>(
   if (!mapper) return client.run(runOptions)
   const { sink } = mapper
   const sending = new Set<Promise<void>>()
-  const emit = (events: readonly AgentEventInput[]): void => {
-    for (const event of events) {
+  const emit = (map: () => readonly AgentEventInput[]): void => {
+    for (const event of mapped(map)) {
       const sent = emitSafely(sink, event)
       sending.add(sent)
       void sent.then(() => sending.delete(sent))
@@ -64,28 +64,38 @@ export async function runWithAgentEvents<R>(
       )
   }
 
-  emit(mapper.events.begin())
+  emit(() => mapper.events.begin())
   let state: R
   try {
     state = await client.run({
       ...runOptions,
       handleEvent: (event) => {
-        emit(mapper.events.onEvent(event))
+        emit(() => mapper.events.onEvent(event))
         return runOptions.handleEvent?.(event)
       },
       handleStreamChunk: (chunk) => {
-        emit(mapper.events.onStreamChunk(chunk))
+        emit(() => mapper.events.onStreamChunk(chunk))
         return runOptions.handleStreamChunk?.(chunk)
       },
     })
   } catch (error) {
-    emit(mapper.events.fail(error))
+    emit(() => mapper.events.fail(error))
     await drain()
     throw error
   }
-  emit(mapper.events.complete(state))
+  emit(() => mapper.events.complete(state))
   await drain()
   return state
+}
+
+/** The events `map` returns; none, and a log line, if it throws: the run must never see our failures. */
+function mapped(map: () => readonly AgentEventInput[]): readonly AgentEventInput[] {
+  try {
+    return map()
+  } catch (error) {
+    log.error({ err: error }, 'mapping a codebuff callback failed')
+    return []
+  }
 }
 
 function mapperFor(
@@ -99,11 +109,13 @@ function mapperFor(
     return undefined
   }
   const joined = enclosing?.executionId === executionId ? enclosing : undefined
-  const agentKey = typeof runOptions.agent === 'string' ? runOptions.agent : runOptions.agent.id
-  const agentName =
-    options.agentName ??
-    (typeof runOptions.agent === 'string' ? runOptions.agent : runOptions.agent.displayName) ??
-    agentKey
+  // Read defensively: a caller without types may pass anything, and only `run()` may refuse it.
+  const agent: unknown = runOptions.agent
+  const definition = (typeof agent === 'object' && agent !== null ? agent : {}) as Record<string, unknown>
+  const agentKey =
+    typeof agent === 'string' ? agent : typeof definition.id === 'string' ? definition.id : 'agent'
+  const displayName = typeof definition.displayName === 'string' ? definition.displayName : undefined
+  const agentName = options.agentName ?? displayName ?? agentKey
   const events = new CodebuffEventMapper({
     executionId,
     conversationId: options.conversationId ?? joined?.conversationId,
@@ -111,7 +123,7 @@ function mapperFor(
     department: options.department ?? joined?.department,
     agentId: options.agentId ?? `codebuff-${agentKey}-${randomUUID().slice(0, 8)}`,
     agentName,
-    task: runOptions.prompt,
+    task: typeof runOptions.prompt === 'string' ? runOptions.prompt : '',
     parentAgentId: options.parentAgentId ?? joined?.agent?.agentId,
     orchestration: joined === undefined,
     context: options.context ?? { agent: agentKey, prompt: runOptions.prompt },
