@@ -3,7 +3,8 @@ import { runWithAgentEvents } from '../../src/codebuff/index.js'
 import { AgentEventEmitter } from '../../src/emitter/agent-event-emitter.js'
 import { durableNames, emitterOptions, startInProcessWorker, uniqueName } from '../support/durable-stack.js'
 import { eventually } from '../support/eventually.js'
-import { rejectedRun, runWithSubAgents } from './fixtures/recorded-runs.js'
+import { rejectedRun } from './fixtures/failing-runs.js'
+import { runWithSubAgents } from './fixtures/run-with-sub-agents.js'
 import { ReplayingCodebuffClient } from './fixtures/replaying-client.js'
 
 const cleanups: (() => Promise<unknown>)[] = []

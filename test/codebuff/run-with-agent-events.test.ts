@@ -1,40 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { CodebuffEventMapper, runWithAgentEvents } from '../../src/codebuff/index.js'
+import { runWithAgentEvents } from '../../src/codebuff/index.js'
 import { orchestrate, withAgent, withDepartment } from '../../src/instrumentation/index.js'
-import { startTsProcess } from '../support/child-process.js'
 import { RecordingSink } from '../support/recording-sink.js'
-import {
-  errorOutputRun,
-  rejectedRun,
-  runWithSubAgents,
-  runWithUnknownShapes,
-} from './fixtures/recorded-runs.js'
-import { ReplayingCodebuffClient, type RecordedRun } from './fixtures/replaying-client.js'
+import { at, ids, mapped, prompt, replaying, useRunClock } from './fixtures/mapping-harness.js'
+import { runWithSubAgents } from './fixtures/run-with-sub-agents.js'
+import { runWithUnknownShapes } from './fixtures/failing-runs.js'
 
-const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
-const at = (ms: number): string => new Date(T0 + ms).toISOString()
-const ids = { executionId: 'exec-cb', conversationId: 'conv-cb' }
-const prompt = 'Add a health check'
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 })
-})
+beforeEach(useRunClock)
 afterEach(() => {
   vi.useRealTimers()
 })
-
-const replaying = (recording: RecordedRun) =>
-  new ReplayingCodebuffClient(recording, (ms) => void vi.advanceTimersByTime(ms))
-
-async function mapped(recording: RecordedRun): Promise<RecordingSink> {
-  const sink = new RecordingSink()
-  await runWithAgentEvents(
-    replaying(recording),
-    { agent: 'base', prompt },
-    { ...ids, emitter: sink, agentId: 'coder', agentName: 'Codebuff Base' },
-  ).catch(() => undefined)
-  return sink
-}
 
 describe('a codebuff run mapped to agent events', () => {
   it('pairs and times the main agent, sub-agents and tool calls of a run with sub-agents', async () => {
@@ -166,115 +141,6 @@ describe('a codebuff run mapped to agent events', () => {
     ])
   })
 
-  it('closes everything left open as failed with the error of a rejected run, and rethrows it', async () => {
-    const sink = new RecordingSink()
-    const run = runWithAgentEvents(
-      replaying(rejectedRun),
-      { agent: 'base', prompt },
-      {
-        ...ids,
-        emitter: sink,
-        agentId: 'coder',
-      },
-    )
-    await expect(run).rejects.toBe((rejectedRun.outcome as { rejects: Error }).rejects)
-    const error = 'fetch failed: ECONNRESET'
-    expect(sink.recorded).toEqual([
-      { type: 'orchestration-start', ...ids, context: { agent: 'base', prompt }, timestamp: at(0) },
-      { type: 'agent-start', ...ids, agentId: 'coder', agentName: 'base', task: prompt, timestamp: at(0) },
-      {
-        type: 'tool-call',
-        ...ids,
-        agentId: 'coder',
-        toolName: 'run_terminal_command',
-        toolCallId: 'toolu_11',
-        input: { command: 'npm test' },
-        timestamp: at(5),
-      },
-      {
-        type: 'agent-start',
-        ...ids,
-        agentId: 'rv-1',
-        agentName: 'Nit Pick Nick',
-        task: 'Review the diff',
-        parentAgentId: 'coder',
-        timestamp: at(8),
-      },
-      // The only sub-agent running: its reasoning is attributed, and sent when the run ends.
-      {
-        type: 'agent-thinking',
-        ...ids,
-        agentId: 'rv-1',
-        agentName: 'Nit Pick Nick',
-        currentStep: 'Checking the diff.',
-        timestamp: at(10),
-      },
-      {
-        type: 'tool-result',
-        ...ids,
-        agentId: 'coder',
-        toolName: 'run_terminal_command',
-        toolCallId: 'toolu_11',
-        success: false,
-        error,
-        duration: 20,
-        timestamp: at(25),
-      },
-      {
-        type: 'agent-complete',
-        ...ids,
-        agentId: 'rv-1',
-        agentName: 'Nit Pick Nick',
-        status: 'failed',
-        error,
-        executionTime: 17,
-        timestamp: at(25),
-      },
-      {
-        type: 'agent-complete',
-        ...ids,
-        agentId: 'coder',
-        agentName: 'base',
-        status: 'failed',
-        error,
-        executionTime: 25,
-        timestamp: at(25),
-      },
-      { type: 'orchestration-complete', ...ids, status: 'failed', error, timestamp: at(25) },
-    ])
-  })
-
-  it('reports a run that resolves with an error output as failed', async () => {
-    const sink = await mapped(errorOutputRun)
-    expect(sink.recorded.slice(2)).toEqual([
-      {
-        type: 'agent-thinking',
-        ...ids,
-        agentId: 'coder',
-        agentName: 'Codebuff Base',
-        currentStep: 'Error: Insufficient credits',
-        timestamp: at(4),
-      },
-      {
-        type: 'agent-complete',
-        ...ids,
-        agentId: 'coder',
-        agentName: 'Codebuff Base',
-        status: 'failed',
-        error: 'Insufficient credits (status 402)',
-        executionTime: 5,
-        timestamp: at(5),
-      },
-      {
-        type: 'orchestration-complete',
-        ...ids,
-        status: 'failed',
-        error: 'Insufficient credits (status 402)',
-        timestamp: at(5),
-      },
-    ])
-  })
-
   it('ignores callbacks of unknown shapes and still hands every callback to the caller', async () => {
     const sink = new RecordingSink()
     const seen: unknown[] = []
@@ -347,43 +213,5 @@ describe('a codebuff run mapped to agent events', () => {
       'engineering',
     ])
     expect(types.at(-4)).toBe('agent-complete') // the codebuff agent, then eng-head, the department, the orchestration
-  })
-
-  it('drops reasoning it cannot attribute, and counts it', () => {
-    const mapper = new CodebuffEventMapper({
-      ...ids,
-      agentId: 'coder',
-      agentName: 'Coder',
-      task: prompt,
-      orchestration: false,
-    })
-    mapper.begin()
-    for (const agentId of ['a', 'b']) {
-      mapper.onEvent({
-        type: 'subagent_start',
-        agentId,
-        agentType: 'worker',
-        displayName: agentId,
-        parentAgentId: 'main',
-      })
-    }
-    mapper.onStreamChunk({
-      type: 'reasoning_chunk',
-      agentId: 'run-x',
-      ancestorRunIds: ['run-main'],
-      chunk: 'hmm',
-    })
-    const closing = mapper.complete({ output: { type: 'lastMessage', value: [] } })
-    expect(closing.map((event) => event.type)).toEqual(['agent-complete', 'agent-complete', 'agent-complete'])
-    expect(mapper.droppedThoughts).toBe(1)
-  })
-})
-
-describe('loading the SDK', () => {
-  it('imports without @codebuff/sdk and refuses with dependency_missing to create a client', async () => {
-    vi.useRealTimers()
-    const child = startTsProcess('test/codebuff/fixtures/load-sdk-process.ts')
-    expect(await child.waitForLine(/^(refused|loaded)/)).toBe('refused: dependency_missing')
-    expect((await child.exited).code).toBe(0)
   })
 })
