@@ -27,6 +27,10 @@ export const ERROR_CODES = {
     message: "SHARD_COUNT differs from the shard count the deployment's data was laid out with",
   },
   not_initialized: { httpStatus: 500, message: 'The component was used before initialize()' },
+  dependency_missing: {
+    httpStatus: 500,
+    message: 'An optional dependency this feature needs is not installed',
+  },
   closed: { httpStatus: 503, message: 'The component is shutting down; reconnect to another node' },
 
   // Clients of a web node: both wire protocols and the HTTP API.

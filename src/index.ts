@@ -26,6 +26,29 @@ export type {
   StampedAgentEvent,
 } from './events/schemas.js'
 export { validateAgentEvent } from './events/validate.js'
+export { agentEventJsonSchema } from './events/json-schema.js'
+export type { JsonSchema } from './events/json-schema.js'
+export {
+  orchestrate,
+  withDepartment,
+  withAgent,
+  withTool,
+  getInstrumentationContext,
+} from './instrumentation/index.js'
+export type {
+  AgentDescriptor,
+  AgentEventSink,
+  AgentScope,
+  DepartmentScope,
+  InstrumentationContext,
+  OrchestrateOptions,
+  OrchestrationScope,
+  ScopeOptions,
+  TokenCounts,
+  ToolScope,
+  WithAgentOptions,
+  WithToolOptions,
+} from './instrumentation/index.js'
 export { AgentEventsError, ERROR_CODES, errorBody, httpStatusOf, isAgentEventsError } from './errors.js'
 export type { ErrorBody, ErrorCode, ErrorDetail } from './errors.js'
 export { startWebSocketServer } from './server/web-node.js'

@@ -1,11 +1,16 @@
-import type { AgentEventOf } from '../events/schemas.js'
+import type { AgentEventInput, AgentEventOf, AgentEventType } from '../events/schemas.js'
 import { EventEmitterCore, type EmitResult } from './event-emitter-core.js'
 
 type TokenUsage = NonNullable<AgentEventOf<'agent-complete'>['tokenUsage']>
 
+/** The optional fields added after the seed's signatures, given as one trailing object. */
+type Extra<T extends AgentEventType, K extends keyof InputOf<T>> = Pick<InputOf<T>, K>
+type InputOf<T extends AgentEventType> = Extract<AgentEventInput, { type: T }>
+
 /**
  * The emitter with one positional helper per event type, in the seed's signatures. Optional
- * arguments left `undefined` are omitted from the event.
+ * arguments left `undefined` are omitted from the event. Fields added later (`toolCallId`,
+ * `parentAgentId`, `status`, `error`, `cost`) come in an optional last object.
  */
 export class AgentEventEmitter extends EventEmitterCore {
   /** @example await emitter.emitOrchestrationStart('exec-1', { prompt: 'Write a pilot' }, 'conv-1') */
@@ -23,6 +28,7 @@ export class AgentEventEmitter extends EventEmitterCore {
     result?: unknown,
     status?: string,
     conversationId?: string,
+    extra?: Extra<'orchestration-complete', 'error'>,
   ): Promise<EmitResult> {
     return this.emitAgentEvent({
       type: 'orchestration-complete',
@@ -30,6 +36,7 @@ export class AgentEventEmitter extends EventEmitterCore {
       result,
       status,
       conversationId,
+      ...extra,
     })
   }
 
@@ -38,19 +45,26 @@ export class AgentEventEmitter extends EventEmitterCore {
     return this.emitAgentEvent({ type: 'department-start', executionId, department, conversationId })
   }
 
-  /** @example await emitter.emitDepartmentComplete('exec-1', 'story', 'conv-1') */
+  /** @example await emitter.emitDepartmentComplete('exec-1', 'story', 'conv-1', { status: 'completed' }) */
   emitDepartmentComplete(
     executionId: string,
     department: string,
     conversationId?: string,
+    extra?: Extra<'department-complete', 'status' | 'error'>,
   ): Promise<EmitResult> {
-    return this.emitAgentEvent({ type: 'department-complete', executionId, department, conversationId })
+    return this.emitAgentEvent({
+      type: 'department-complete',
+      executionId,
+      department,
+      conversationId,
+      ...extra,
+    })
   }
 
   /**
    * @example
    * await emitter.emitAgentStart('exec-1', 'story-head-001', 'Story Department Head', 'story',
-   *   'Analyze story structure', true, 'conv-1')
+   *   'Analyze story structure', true, 'conv-1', { parentAgentId: 'orchestrator' })
    */
   emitAgentStart(
     executionId: string,
@@ -60,6 +74,7 @@ export class AgentEventEmitter extends EventEmitterCore {
     prompt = '',
     isDepartmentHead?: boolean,
     conversationId?: string,
+    extra?: Extra<'agent-start', 'parentAgentId'>,
   ): Promise<EmitResult> {
     return this.emitAgentEvent({
       type: 'agent-start',
@@ -70,6 +85,7 @@ export class AgentEventEmitter extends EventEmitterCore {
       task: prompt,
       isDepartmentHead,
       conversationId,
+      ...extra,
     })
   }
 
@@ -96,7 +112,7 @@ export class AgentEventEmitter extends EventEmitterCore {
   /**
    * @example
    * await emitter.emitAgentComplete('exec-1', 'story-head-001', 'Story Department Head', 'story', output,
-   *   92, 5400, { input: 1200, output: 800, total: 2000 }, 'conv-1')
+   *   92, 5400, { input: 1200, output: 800, total: 2000 }, 'conv-1', { status: 'completed' })
    */
   emitAgentComplete(
     executionId: string,
@@ -108,6 +124,7 @@ export class AgentEventEmitter extends EventEmitterCore {
     executionTime?: number,
     tokenUsage?: TokenUsage,
     conversationId?: string,
+    extra?: Extra<'agent-complete', 'status' | 'error' | 'cost'>,
   ): Promise<EmitResult> {
     return this.emitAgentEvent({
       type: 'agent-complete',
@@ -120,21 +137,39 @@ export class AgentEventEmitter extends EventEmitterCore {
       executionTime,
       tokenUsage,
       conversationId,
+      ...extra,
     })
   }
 
-  /** @example await emitter.emitToolCall('exec-1', 'story-head-001', 'web-search', { q: 'three-act' }) */
+  /**
+   * @example
+   * await emitter.emitToolCall('exec-1', 'story-head-001', 'web-search', { q: 'three-act' }, 'conv-1',
+   *   { toolCallId: 'call-7' })
+   */
   emitToolCall(
     executionId: string,
     agentId: string,
     toolName: string,
     input?: unknown,
     conversationId?: string,
+    extra?: Extra<'tool-call', 'toolCallId'>,
   ): Promise<EmitResult> {
-    return this.emitAgentEvent({ type: 'tool-call', executionId, agentId, toolName, input, conversationId })
+    return this.emitAgentEvent({
+      type: 'tool-call',
+      executionId,
+      agentId,
+      toolName,
+      input,
+      conversationId,
+      ...extra,
+    })
   }
 
-  /** @example await emitter.emitToolResult('exec-1', 'story-head-001', 'web-search', hits, true, 120) */
+  /**
+   * @example
+   * await emitter.emitToolResult('exec-1', 'story-head-001', 'web-search', hits, true, 120, undefined, 'conv-1',
+   *   { toolCallId: 'call-7' })
+   */
   emitToolResult(
     executionId: string,
     agentId: string,
@@ -144,6 +179,7 @@ export class AgentEventEmitter extends EventEmitterCore {
     duration?: number,
     error?: unknown,
     conversationId?: string,
+    extra?: Extra<'tool-result', 'toolCallId'>,
   ): Promise<EmitResult> {
     return this.emitAgentEvent({
       type: 'tool-result',
@@ -155,6 +191,7 @@ export class AgentEventEmitter extends EventEmitterCore {
       duration,
       error,
       conversationId,
+      ...extra,
     })
   }
 

@@ -31,8 +31,13 @@ export const eventIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, _ and -')
 
-const timestamp = z
-  .union([z.date(), z.iso.datetime({ offset: true })])
+/**
+ * What a producer may give as a timestamp. JSON has no Date: the JSON Schema generated from these
+ * schemas describes the ISO string only (`src/events/json-schema.ts`).
+ */
+export const timestampInputSchema = z.union([z.date(), z.iso.datetime({ offset: true })])
+
+const timestamp = timestampInputSchema
   .transform((value) => (value instanceof Date ? value : new Date(value)).toISOString())
   .default(() => new Date().toISOString())
 
@@ -48,6 +53,16 @@ const common = {
 const score = z.number().finite()
 const nonNegative = z.number().finite().nonnegative()
 const tokenUsage = z.looseObject({ input: nonNegative, output: nonNegative, total: nonNegative })
+const completionStatus = z
+  .enum(['completed', 'failed'])
+  .describe('How it ended; `failed` comes with `error`.')
+const errorMessage = z.string().describe('Why it failed: the error message, never a stack trace.')
+const cost = z
+  .looseObject({ amount: nonNegative, unit: z.string().min(1).max(32) })
+  .describe(
+    "What it cost where the runner reports no token counts, in the runner's unit (codebuff: credits).",
+  )
+const toolCallId = applicationId.describe('Pairs a tool-call with its tool-result.')
 
 const member = <T extends AgentEventType, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.looseObject({ type: z.literal(type), ...common, ...shape })
@@ -56,15 +71,21 @@ export const orchestrationStartSchema = member('orchestration-start', { context:
 export const orchestrationCompleteSchema = member('orchestration-complete', {
   result: z.unknown().optional(),
   status: z.string().max(MAX_ID_LENGTH).optional(),
+  error: errorMessage.optional(),
 })
 export const departmentStartSchema = member('department-start', { department: applicationId })
-export const departmentCompleteSchema = member('department-complete', { department: applicationId })
+export const departmentCompleteSchema = member('department-complete', {
+  department: applicationId,
+  status: completionStatus.optional(),
+  error: errorMessage.optional(),
+})
 export const agentStartSchema = member('agent-start', {
   agentId: applicationId,
   agentName: z.string(),
   task: z.string(),
   department: applicationId.optional(),
   isDepartmentHead: z.boolean().optional(),
+  parentAgentId: applicationId.describe("The agent that started this one (a sub-agent's parent).").optional(),
 })
 export const agentThinkingSchema = member('agent-thinking', {
   agentId: applicationId,
@@ -80,15 +101,20 @@ export const agentCompleteSchema = member('agent-complete', {
   qualityScore: score.optional(),
   executionTime: nonNegative.optional(),
   tokenUsage: tokenUsage.optional(),
+  status: completionStatus.optional(),
+  error: errorMessage.optional(),
+  cost: cost.optional(),
 })
 export const toolCallSchema = member('tool-call', {
   agentId: applicationId,
   toolName: z.string().min(1),
   input: z.unknown().optional(),
+  toolCallId: toolCallId.optional(),
 })
 export const toolResultSchema = member('tool-result', {
   agentId: applicationId,
   toolName: z.string().min(1),
+  toolCallId: toolCallId.optional(),
   result: z.unknown().optional(),
   success: z.boolean().optional(),
   error: z.unknown().optional(),

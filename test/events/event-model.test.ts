@@ -85,3 +85,35 @@ describe('the event model', () => {
     expect(!longId.ok && longId.error.details[0]?.path).toBe('executionId')
   })
 })
+
+describe('the fields added for runner integrations', () => {
+  it('accepts toolCallId, parentAgentId, completion status, error and cost where they belong', () => {
+    const accepted = [
+      { ...minimal['tool-call'], toolCallId: 'call-1' },
+      { ...minimal['tool-result'], toolCallId: 'call-1', success: false, error: 'timeout' },
+      { ...minimal['agent-start'], parentAgentId: 'lead' },
+      {
+        ...minimal['agent-complete'],
+        status: 'failed',
+        error: 'quota',
+        cost: { amount: 3.5, unit: 'credits' },
+      },
+      { ...minimal['department-complete'], status: 'completed' },
+      { ...minimal['orchestration-complete'], status: 'failed', error: 'network' },
+    ]
+    for (const event of accepted) expect(validateAgentEvent(event)).toMatchObject({ ok: true, event })
+  })
+
+  it.each([
+    ['agent-complete', { status: 'done' }, 'status'],
+    ['department-complete', { status: 'FAILED' }, 'status'],
+    ['agent-complete', { error: { message: 'x' } }, 'error'],
+    ['agent-complete', { cost: { amount: -1, unit: 'credits' } }, 'cost.amount'],
+    ['agent-complete', { cost: { amount: 1, unit: '' } }, 'cost.unit'],
+    ['tool-call', { toolCallId: '' }, 'toolCallId'],
+    ['agent-start', { parentAgentId: 'p'.repeat(201) }, 'parentAgentId'],
+  ] as const)('refuses a %s event with %j', (type, fields, path) => {
+    const result = validateAgentEvent({ ...minimal[type], ...fields })
+    expect(!result.ok && result.error.details.map((detail) => detail.path)).toEqual([path])
+  })
+})

@@ -10,20 +10,33 @@ const COMMON_TYPED_FIELDS = ['executionId', 'conversationId', 'projectId', 'time
 export const EVENT_FIELDS: Record<AgentEventType, { typed: readonly string[]; freeForm: readonly string[] }> =
   {
     'orchestration-start': { typed: [], freeForm: ['context'] },
-    'orchestration-complete': { typed: ['status'], freeForm: ['result'] },
+    'orchestration-complete': { typed: ['status', 'error'], freeForm: ['result'] },
     'department-start': { typed: ['department'], freeForm: [] },
-    'department-complete': { typed: ['department'], freeForm: [] },
+    'department-complete': { typed: ['department', 'status', 'error'], freeForm: [] },
     'agent-start': {
-      typed: ['agentId', 'agentName', 'task', 'department', 'isDepartmentHead'],
+      typed: ['agentId', 'agentName', 'task', 'department', 'isDepartmentHead', 'parentAgentId'],
       freeForm: [],
     },
     'agent-thinking': { typed: ['agentId', 'currentStep', 'agentName', 'progress'], freeForm: [] },
     'agent-complete': {
-      typed: ['agentId', 'agentName', 'department', 'qualityScore', 'executionTime', 'tokenUsage'],
+      typed: [
+        'agentId',
+        'agentName',
+        'department',
+        'qualityScore',
+        'executionTime',
+        'tokenUsage',
+        'status',
+        'error',
+        'cost',
+      ],
       freeForm: ['output'],
     },
-    'tool-call': { typed: ['agentId', 'toolName'], freeForm: ['input'] },
-    'tool-result': { typed: ['agentId', 'toolName', 'success', 'duration'], freeForm: ['result', 'error'] },
+    'tool-call': { typed: ['agentId', 'toolName', 'toolCallId'], freeForm: ['input'] },
+    'tool-result': {
+      typed: ['agentId', 'toolName', 'success', 'duration', 'toolCallId'],
+      freeForm: ['result', 'error'],
+    },
     'quality-check': { typed: ['score', 'passed', 'agentId', 'department'], freeForm: [] },
     'review-status': { typed: ['department', 'status'], freeForm: ['feedback'] },
   }
@@ -53,12 +66,13 @@ export function fullEvent(type: AgentEventType, executionId: string): Record<str
     case 'orchestration-start':
       return common
     case 'orchestration-complete':
-      return { ...common, status: 'completed' }
+      return { ...common, status: 'failed', error: 'network' }
     case 'department-start':
-    case 'department-complete':
       return { ...common, department: 'story' }
+    case 'department-complete':
+      return { ...common, department: 'story', status: 'failed', error: 'review refused' }
     case 'agent-start':
-      return { ...common, ...agent, task: 'outline', isDepartmentHead: true }
+      return { ...common, ...agent, task: 'outline', isDepartmentHead: true, parentAgentId: 'lead-1' }
     case 'agent-thinking':
       return { ...common, agentId: 'agent-1', agentName: 'Agent One', currentStep: 'step 1', progress: 40 }
     case 'agent-complete':
@@ -68,11 +82,21 @@ export function fullEvent(type: AgentEventType, executionId: string): Record<str
         qualityScore: 87,
         executionTime: 1200,
         tokenUsage: { input: 1, output: 2, total: 3 },
+        status: 'failed',
+        error: 'quota',
+        cost: { amount: 3, unit: 'credits' },
       }
     case 'tool-call':
-      return { ...common, agentId: 'agent-1', toolName: 'search' }
+      return { ...common, agentId: 'agent-1', toolName: 'search', toolCallId: 'call-1' }
     case 'tool-result':
-      return { ...common, agentId: 'agent-1', toolName: 'search', success: true, duration: 12 }
+      return {
+        ...common,
+        agentId: 'agent-1',
+        toolName: 'search',
+        success: true,
+        duration: 12,
+        toolCallId: 'call-1',
+      }
     case 'quality-check':
       return { ...common, score: 87, passed: true, agentId: 'agent-1', department: 'story' }
     case 'review-status':
