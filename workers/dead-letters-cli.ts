@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis'
 import { loadConfig } from '../src/config.js'
 import { openPersistenceQueues } from '../src/queue/persistence-queue.js'
-import { countDeadLetters, listDeadLetters, redriveDeadLetters } from './dead-letters.js'
+import { countDeadLetters, listDeadLetters, redriveDeadLetters } from '../src/queue/dead-letters.js'
 
 const USAGE = `Usage: npm run dead-letters -- <command>
   list [limit]         print dead-lettered jobs (default 100)

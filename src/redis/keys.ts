@@ -110,3 +110,9 @@ export const shardQueuePrefix = (keyPrefix: string, shard: number): string => sh
  * own `SHARD_COUNT` against it at start (the first one to start writes it).
  */
 export const shardCountKey = (keyPrefix: string): string => `${keyPrefix}:shard-count`
+
+/**
+ * Hash of the web nodes that report themselves (field: node id, value: its presence as JSON), for
+ * the broker-wide stats of `GET /api/stats` and `agent-events stats`.
+ */
+export const nodesKey = (keyPrefix: string): string => `${keyPrefix}:nodes`

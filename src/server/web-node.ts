@@ -1,4 +1,10 @@
-import { createServer, type Server as HttpServer, type RequestListener } from 'node:http'
+import { randomUUID } from 'node:crypto'
+import {
+  createServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type RequestListener,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Socket as EngineSocket } from 'engine.io'
 import { Server } from 'socket.io'
@@ -15,6 +21,9 @@ import { ClientAdmission } from './client-admission.js'
 import { createDeliveryAdapter, DeliveryAdapter } from './delivery-adapter.js'
 import { HistoryReader } from './history-reader.js'
 import { createHttpApi } from './http-api.js'
+import { reportPresence } from './node-presence.js'
+import { createOperationsApi } from './operations-api.js'
+import { createQueueBoard } from './queue-board.js'
 import { httpRoutes } from './http-routes.js'
 import { createOperationsEndpoints } from '../operations/operations-endpoints.js'
 import { queueStateReader } from './queue-state.js'
@@ -156,10 +165,20 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     },
     READINESS_TIMEOUT_MS,
   )
+  const authenticate = (request: IncomingMessage) => verify(tokenFromUpgradeRequest(request))
+  const persistenceState = queueStateReader(queues, redis.publisher, layout)
   routes = httpRoutes({
     routes: [
       createOperationsEndpoints(readiness),
-      createHttpApi({ store, authenticate: (request) => verify(tokenFromUpgradeRequest(request)) }),
+      createOperationsApi({
+        authenticate,
+        redis: redis.publisher,
+        keyPrefix: resolved.keyPrefix,
+        queues,
+        persistenceState,
+      }),
+      createQueueBoard({ queues, verify }),
+      createHttpApi({ store, authenticate }),
       dashboardRoute,
     ],
     fallback: resolved.requestListener ?? notFound,
@@ -189,7 +208,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
           connections: { 'socket.io': io.engine.clientsCount, raw: raw.clientCount },
           subscriptions: registry.stats().subscriptions,
         }),
-        queue: queueStateReader(queues, redis.publisher, layout),
+        queue: persistenceState,
       }),
     )
     await listen(httpServer, resolved)
@@ -199,6 +218,17 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
   }
   const { port } = httpServer.address() as AddressInfo
   const url = `http://${urlHost(resolved.host)}:${port}`
+  const startedAt = new Date().toISOString()
+  const nodeId = randomUUID()
+  const stopPresence = reportPresence(redis.publisher, resolved.keyPrefix, () => ({
+    nodeId,
+    url,
+    pid: process.pid,
+    startedAt,
+    connections: { 'socket.io': io.engine.clientsCount, raw: raw.clientCount },
+    subscriptions: registry.stats().subscriptions,
+  }))
+  shutdown.defer(() => void stopPresence())
   log.info({ port, url, auth: resolved.auth.mode }, 'web node listening')
   return {
     port,

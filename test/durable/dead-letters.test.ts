@@ -5,7 +5,7 @@ import { AgentEventEmitter } from '../../src/emitter/agent-event-emitter.js'
 import { PERSIST_JOB_NAME } from '../../src/queue/persistence-queue.js'
 import { shardInboxKey } from '../../src/redis/keys.js'
 import { EXECUTIONS_COLLECTION } from '../../src/store/models.js'
-import { countDeadLetters, listDeadLetters } from '../../workers/dead-letters.js'
+import { countDeadLetters, listDeadLetters } from '../../src/queue/dead-letters.js'
 import { startTsProcess } from '../support/child-process.js'
 import {
   durableNames,

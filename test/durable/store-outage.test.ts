@@ -2,7 +2,7 @@ import { QueueEvents } from 'bullmq'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { AgentEventEmitter } from '../../src/emitter/agent-event-emitter.js'
 import { shardQueuePrefix } from '../../src/redis/keys.js'
-import { countDeadLetters } from '../../workers/dead-letters.js'
+import { countDeadLetters } from '../../src/queue/dead-letters.js'
 import {
   databaseUrl,
   durableNames,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { AgentEventEmitter } from '../../src/emitter/agent-event-emitter.js'
 import { EventStore } from '../../src/store/event-store.js'
-import { countDeadLetters } from '../../workers/dead-letters.js'
+import { countDeadLetters } from '../../src/queue/dead-letters.js'
 import { startTsProcess, type NodeProcess } from '../support/child-process.js'
 import { durableNames, emitterOptions, openQueues, processEnv, uniqueName } from '../support/durable-stack.js'
 import { eventually } from '../support/eventually.js'

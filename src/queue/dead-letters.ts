@@ -1,5 +1,5 @@
 import type { Job, Queue } from 'bullmq'
-import type { PersistJobData } from '../src/queue/persistence-queue.js'
+import type { PersistJobData } from './persistence-queue.js'
 
 /**
  * The dead-letter queue is the failed set of the shards' persistence queues: a job lands there when
