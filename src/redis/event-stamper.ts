@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
 import { executionKeys } from './keys.js'
 import type { AdapterMessage } from './adapter-message.js'
+import { indexConversationExecutions } from './conversation-index.js'
 
 const STAMP_AND_PUBLISH = readFileSync(new URL('./scripts/stamp-and-publish.lua', import.meta.url), 'utf8')
 const COMMAND_NAME = 'agentEventsStampAndPublish'
@@ -10,6 +11,7 @@ const COMMAND_NAME = 'agentEventsStampAndPublish'
 export interface StampableEvent {
   readonly id: string
   readonly executionId: string
+  readonly conversationId?: string
   /** The event's JSON without `seq`. */
   readonly json: string
   readonly message: AdapterMessage
@@ -60,8 +62,15 @@ export class EventStamper {
         event.message.channel,
       )
     }
-    const command = (this.redis as unknown as Record<string, StampCommand>)[COMMAND_NAME]
+    // One round trip: the conversation index first, so that no execution is stamped unindexed.
+    const pipeline = this.redis.pipeline()
+    indexConversationExecutions(pipeline, this.options, events)
+    const command = (pipeline as unknown as Record<string, StampCommand>)[COMMAND_NAME]
     if (!command) throw new Error(`${COMMAND_NAME} is not defined on this Redis client`)
-    return command.call(this.redis, keys.length, ...keys, ...args)
+    void command.call(pipeline, keys.length, ...keys, ...args)
+    const replies = (await pipeline.exec()) ?? []
+    const failed = replies.find(([error]) => error !== null)?.[0]
+    if (failed) throw failed
+    return replies.at(-1)?.[1] as number[]
   }
 }

@@ -40,3 +40,11 @@ export function executionKeys(prefix: string, executionId: string): ExecutionKey
   const base = `${prefix}:{exec:${executionId}}`
   return { sequence: `${base}:seq`, recent: `${base}:recent`, stampedIds: `${base}:ids` }
 }
+
+/**
+ * Sorted set of the executions of one conversation, each scored by the time (ms since the epoch) an
+ * emitter first saw it with that conversation id; written by the emitter before the events are
+ * stamped (src/redis/conversation-index.ts). Its own hash tag: a conversation spans executions.
+ */
+export const conversationExecutionsKey = (prefix: string, conversationId: string): string =>
+  `${prefix}:{conv:${conversationId}}:executions`
