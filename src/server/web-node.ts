@@ -67,6 +67,8 @@ export interface WebNodeStats {
   readonly subscribers: number
   /** Execution and conversation rooms at least one client of this node listens to. */
   readonly rooms: number
+  /** Replays playing or paused on this node. */
+  readonly replays: number
 }
 
 const SOCKET_IO_PATH = '/socket.io'
@@ -214,6 +216,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
       socketIoClients: io.engine.clientsCount,
       rawClients: raw.clientCount,
       ...registry.stats(),
+      replays: replays.runningCount,
     }),
     close: () => shutdown.run(),
   }

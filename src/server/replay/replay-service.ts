@@ -46,6 +46,13 @@ export class ReplayService {
     private readonly options: ReplayServiceOptions,
   ) {}
 
+  /** Replays running (playing or paused) on this node. */
+  get runningCount(): number {
+    let running = 0
+    for (const replays of this.#connections) running += replays.runningCount
+    return running
+  }
+
   /** The replays of a new connection; `close()` them when the connection ends. */
   connect(sink: ReplaySink, claims: AccessClaims): ConnectionReplays {
     const replays = new ConnectionReplays(sink, claims, this.options.maxReplaysPerConnection, (closed) =>
