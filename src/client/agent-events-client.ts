@@ -142,7 +142,13 @@ export class AgentEventsClient {
    * function that stops watching it.
    */
   watchConversation(conversationId: string, options: ConversationWatchOptions): () => void {
-    return this.add({ kind: 'conversation', id: conversationId, options, cursors: new Map(), resumable: false })
+    return this.add({
+      kind: 'conversation',
+      id: conversationId,
+      options,
+      cursors: new Map(),
+      resumable: false,
+    })
   }
 
   /**
@@ -223,7 +229,8 @@ export class AgentEventsClient {
       }
       watch.options.onSubscribed?.(subscribed)
       if (!subscribed.missing) return
-      if ('executionId' in subscribed) return watch.options.onMissing?.(subscribed.missing, subscribed.executionId)
+      if ('executionId' in subscribed)
+        return watch.options.onMissing?.(subscribed.missing, subscribed.executionId)
       for (const [executionId, range] of Object.entries(subscribed.missing)) {
         watch.options.onMissing?.(range, executionId)
       }

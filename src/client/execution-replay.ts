@@ -71,7 +71,10 @@ export interface ReplayTransport {
   bind(replayId: string | undefined, replay: ExecutionReplayHandle): void
 }
 
-type Control = { action: 'pause' | 'resume' | 'stop' } | { action: 'speed'; speed: ReplaySpeed } | { action: 'seek'; seq: number }
+type Control =
+  | { action: 'pause' | 'resume' | 'stop' }
+  | { action: 'speed'; speed: ReplaySpeed }
+  | { action: 'seek'; seq: number }
 
 const RECONNECTING: WireError = { code: 'closed', message: 'The replay is not running on a node right now' }
 
