@@ -55,6 +55,10 @@ export function indexConversationExecutions(
 }
 
 /** The executions the index holds for a conversation, first seen first. */
-export function readConversationIndex(redis: Redis, keyPrefix: string, conversationId: string): Promise<string[]> {
+export function readConversationIndex(
+  redis: Redis,
+  keyPrefix: string,
+  conversationId: string,
+): Promise<string[]> {
   return redis.zrange(conversationExecutionsKey(keyPrefix, conversationId), 0, -1)
 }

@@ -1,4 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises'
+import type { StampedAgentEvent } from '../events/schemas.js'
+import { OutgoingEvent, type EventSink } from './outgoing-event.js'
 
 /** How often a sender waiting for its client checks whether the client has taken its buffered bytes. */
 const DRAIN_POLL_MS = 10
@@ -27,4 +29,35 @@ export async function drained(wait: DrainWait): Promise<boolean> {
     await delay(DRAIN_POLL_MS, undefined, { ref: false })
   }
   return true
+}
+
+/**
+ * Sends events to a subscriber's client, waiting whenever more than `bufferLimitBytes` are queued
+ * until it has read half; `caughtUp` is false when it did not within `drainTimeoutMs` (the caller
+ * drops it as a slow consumer). Returns how many events were sent.
+ */
+export async function sendPaced(
+  sink: EventSink,
+  events: readonly StampedAgentEvent[],
+  limits: {
+    readonly bufferLimitBytes: number
+    readonly drainTimeoutMs: number
+    readonly cancelled: () => boolean
+  },
+): Promise<{ readonly sent: number; readonly caughtUp: boolean }> {
+  let sent = 0
+  for (const event of events) {
+    if (limits.cancelled()) break
+    sink.send(new OutgoingEvent(event))
+    sent += 1
+    if (sink.bufferedBytes() <= limits.bufferLimitBytes) continue
+    const caughtUp = await drained({
+      bufferedBytes: () => sink.bufferedBytes(),
+      belowBytes: limits.bufferLimitBytes / 2,
+      timeoutMs: limits.drainTimeoutMs,
+      cancelled: limits.cancelled,
+    })
+    if (!caughtUp) return { sent, caughtUp }
+  }
+  return { sent, caughtUp: true }
 }

@@ -2,7 +2,13 @@ import type { StampedAgentEvent } from '../events/schemas.js'
 import { getLogger } from '../logger.js'
 import type { ConversationExecutions } from './conversation-executions.js'
 import type { HistoryReader } from './history-reader.js'
-import { wireError, type MissingRange, type Outcome, type SubscribeRequest, type Subscribed } from './protocol.js'
+import {
+  wireError,
+  type MissingRange,
+  type Outcome,
+  type SubscribeRequest,
+  type Subscribed,
+} from './protocol.js'
 import { countReplay } from './replay-metrics.js'
 import type { Subscriber } from './subscriber.js'
 
@@ -84,7 +90,10 @@ export class ConversationResume {
       log.warn({ err: error, conversationId }, 'conversation catch-up read failed')
     }
     if (replay.missing.size > 0) {
-      log.warn({ conversationId, missing: Object.fromEntries(replay.missing) }, 'events lost in a Redis reconnect')
+      log.warn(
+        { conversationId, missing: Object.fromEntries(replay.missing) },
+        'events lost in a Redis reconnect',
+      )
     }
     countReplay(replay.events.length, replay.missing.size > 0)
     await subscriber.completeConversationReplay(conversationId, replay.events, replay.cursors)

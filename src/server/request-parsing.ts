@@ -105,7 +105,10 @@ export function parseSubscribe(payload: unknown): Outcome<SubscribeRequest> {
     return { ok: true, value: { kind: 'execution', executionId, since: since as number | undefined, types } }
   }
   const seen = typeof since === 'object' ? new Map(Object.entries(since)) : undefined
-  return { ok: true, value: { kind: 'conversation', conversationId: conversationId ?? '', since: seen, types } }
+  return {
+    ok: true,
+    value: { kind: 'conversation', conversationId: conversationId ?? '', since: seen, types },
+  }
 }
 
 /** Validates the payload of an `unsubscribe`. */

@@ -2,9 +2,10 @@ import type { AccessClaims } from '../auth/access-claims.js'
 import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
 import { webMetrics } from '../metrics/web-metrics.js'
 import { conversationRoom, executionRoom } from '../redis/keys.js'
-import { drained } from './client-drain.js'
+import { sendPaced } from './client-drain.js'
 import { DeliveryCursors } from './delivery-cursors.js'
-import { OutgoingEvent, type EventSink } from './outgoing-event.js'
+import { HeldEvents } from './held-events.js'
+import type { EventSink, OutgoingEvent } from './outgoing-event.js'
 import type { SubscriptionTarget } from './protocol.js'
 
 /** The room index a subscriber keeps itself listed in (the node's SubscriptionRegistry). */
@@ -41,10 +42,7 @@ export class Subscriber {
   private readonly executions = new Map<string, TypeFilter>()
   private readonly conversations = new Map<string, TypeFilter>()
   private readonly cursors = new DeliveryCursors()
-  /** Live events held per execution while its history is replayed. */
-  private readonly held = new Map<string, OutgoingEvent[]>()
-  /** Live events held per conversation while the histories of its executions are replayed. */
-  private readonly heldConversations = new Map<string, OutgoingEvent[]>()
+  private readonly held = new HeldEvents()
   private requests: Promise<unknown> = Promise.resolve()
   #closed = false
 
@@ -85,9 +83,7 @@ export class Subscriber {
 
   /** Whether the target's live events are held (a replay or a catch-up is under way). */
   isHolding(target: SubscriptionTarget): boolean {
-    return target.kind === 'execution'
-      ? this.held.has(target.executionId)
-      : this.heldConversations.has(target.conversationId)
+    return this.held.isHolding(target)
   }
 
   /** The events a replay of the execution sends: those of the types its subscription asked for. */
@@ -113,10 +109,14 @@ export class Subscriber {
    */
   holdLive(): HeldSubscriptions {
     if (this.#closed) return { executions: [], conversations: [] }
-    const executions = [...this.executions.keys()].filter((id) => !this.held.has(id))
-    const conversations = [...this.conversations.keys()].filter((id) => !this.heldConversations.has(id))
-    for (const executionId of executions) this.held.set(executionId, [])
-    for (const conversationId of conversations) this.heldConversations.set(conversationId, [])
+    const executions = [...this.executions.keys()].filter(
+      (executionId) => !this.held.isHolding({ kind: 'execution', executionId }),
+    )
+    const conversations = [...this.conversations.keys()].filter(
+      (conversationId) => !this.held.isHolding({ kind: 'conversation', conversationId }),
+    )
+    for (const executionId of executions) this.held.hold({ kind: 'execution', executionId })
+    for (const conversationId of conversations) this.held.hold({ kind: 'conversation', conversationId })
     return { executions, conversations }
   }
 
@@ -147,7 +147,7 @@ export class Subscriber {
   holdExecution(executionId: string, types: TypeFilter): void {
     if (this.#closed) return
     this.executions.set(executionId, types)
-    this.held.set(executionId, [])
+    this.held.hold({ kind: 'execution', executionId })
     this.rooms.join(executionRoom(executionId), this)
   }
 
@@ -164,8 +164,7 @@ export class Subscriber {
     let sent = 0
     try {
       sent += await this.sendReplayed(replayed)
-      const held = this.held.get(executionId) ?? []
-      this.held.delete(executionId)
+      const held = this.held.release({ kind: 'execution', executionId })
       if (this.#closed) return
       this.cursors.raise(executionId, cursor)
       sent += held.filter((outgoing) => this.offer(outgoing)).length
@@ -181,7 +180,7 @@ export class Subscriber {
   holdConversation(conversationId: string, types: TypeFilter): void {
     if (this.#closed) return
     this.conversations.set(conversationId, types)
-    this.heldConversations.set(conversationId, [])
+    this.held.hold({ kind: 'conversation', conversationId })
     this.rooms.join(conversationRoom(conversationId), this)
   }
 
@@ -198,8 +197,7 @@ export class Subscriber {
     let sent = 0
     try {
       sent += await this.sendReplayed(replayed)
-      const held = this.heldConversations.get(conversationId) ?? []
-      this.heldConversations.delete(conversationId)
+      const held = this.held.release({ kind: 'conversation', conversationId })
       if (this.#closed || !this.conversations.has(conversationId)) return
       for (const [executionId, seq] of cursors) {
         this.cursors.raise(executionId, seq)
@@ -212,16 +210,15 @@ export class Subscriber {
   }
 
   unsubscribe(target: SubscriptionTarget): void {
+    this.held.release(target)
     if (target.kind === 'execution') {
       const { executionId } = target
       this.executions.delete(executionId)
-      this.held.delete(executionId)
       this.cursors.forgetExecution(executionId)
       this.rooms.leave(executionRoom(executionId), this)
     } else {
       const { conversationId } = target
       this.conversations.delete(conversationId)
-      this.heldConversations.delete(conversationId)
       this.cursors.forgetConversation(conversationId, (executionId) => this.executions.has(executionId))
       this.rooms.leave(conversationRoom(conversationId), this)
     }
@@ -236,9 +233,7 @@ export class Subscriber {
     const { event } = outgoing
     if (!this.wants(event)) return false
     const { executionId, conversationId } = event
-    const held =
-      this.held.get(executionId) ??
-      (conversationId === undefined ? undefined : this.heldConversations.get(conversationId))
+    const held = this.held.listFor(event)
     if (held) {
       if (held.length >= this.limits.maxHeldEvents) this.dropAsSlowConsumer()
       else held.push(outgoing)
@@ -284,24 +279,11 @@ export class Subscriber {
 
   /** Sends replayed events paced by the client's reading; returns how many were sent. */
   private async sendReplayed(events: readonly StampedAgentEvent[]): Promise<number> {
-    const { bufferLimitBytes, drainTimeoutMs } = this.limits
-    let sent = 0
-    for (const event of events) {
-      if (this.#closed) break
-      this.sink.send(new OutgoingEvent(event))
-      sent += 1
-      if (this.sink.bufferedBytes() <= bufferLimitBytes) continue
-      const caughtUp = await drained({
-        bufferedBytes: () => this.sink.bufferedBytes(),
-        belowBytes: bufferLimitBytes / 2,
-        timeoutMs: drainTimeoutMs,
-        cancelled: () => this.#closed,
-      })
-      if (!caughtUp) {
-        this.dropAsSlowConsumer()
-        break
-      }
-    }
+    const { sent, caughtUp } = await sendPaced(this.sink, events, {
+      ...this.limits,
+      cancelled: () => this.#closed,
+    })
+    if (!caughtUp) this.dropAsSlowConsumer()
     return sent
   }
 

@@ -81,7 +81,8 @@ export class SubscriptionService {
    * catch-up after the node's pub/sub connection came back, for events published while it was away.
    */
   async catchUp(subscriber: Subscriber, held: HeldSubscriptions): Promise<void> {
-    for (const conversationId of held.conversations) await this.conversations.catchUp(subscriber, conversationId)
+    for (const conversationId of held.conversations)
+      await this.conversations.catchUp(subscriber, conversationId)
     for (const executionId of held.executions) {
       // A subscribe or unsubscribe processed since the hold has released it already.
       if (!subscriber.isHolding({ kind: 'execution', executionId })) continue

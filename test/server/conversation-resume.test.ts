@@ -26,7 +26,8 @@ async function connected(protocol: Protocol, url: string): Promise<TestClient> {
 /** The last seq received per execution: a conversation's `since`. */
 function cursorsOf(events: readonly StampedAgentEvent[]): Record<string, number> {
   const cursors: Record<string, number> = {}
-  for (const event of events) cursors[event.executionId] = Math.max(cursors[event.executionId] ?? 0, event.seq)
+  for (const event of events)
+    cursors[event.executionId] = Math.max(cursors[event.executionId] ?? 0, event.seq)
   return cursors
 }
 
@@ -148,6 +149,7 @@ describe.each(PROTOCOLS)('conversation resume over %s', (protocol) => {
       }),
     ])
 
-    for (const reply of replies) expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
+    for (const reply of replies)
+      expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
   })
 })

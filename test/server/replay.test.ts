@@ -99,7 +99,11 @@ describe.each(PROTOCOLS)('replay over %s', (protocol) => {
     const stack = names()
     const node = await startTestNode(stack)
     const emitter = await startTestEmitter(stack)
-    await emitTimed(emitter, 'exec-paused', Array.from({ length: 39 }, () => 100))
+    await emitTimed(
+      emitter,
+      'exec-paused',
+      Array.from({ length: 39 }, () => 100),
+    )
     await emitTimed(emitter, 'exec-clock', [600])
     const client = await startTestClient(protocol, node)
     const replayId = replayIdOf(await client.replay({ executionId: 'exec-paused' }))
@@ -127,7 +131,11 @@ describe.each(PROTOCOLS)('replay over %s', (protocol) => {
     const stack = names()
     const node = await startTestNode(stack)
     const emitter = await startTestEmitter(stack)
-    await emitTimed(emitter, 'exec-seek', Array.from({ length: 29 }, () => LONG_GAP_MS))
+    await emitTimed(
+      emitter,
+      'exec-seek',
+      Array.from({ length: 29 }, () => LONG_GAP_MS),
+    )
     const client = await startTestClient(protocol, node)
     const replayId = replayIdOf(await client.replay({ executionId: 'exec-seek', fromSeq: 5 }))
     await eventsOf(client, replayId, 1)
@@ -157,7 +165,11 @@ describe.each(PROTOCOLS)('replay over %s', (protocol) => {
     const stack = names()
     const node = await startTestNode(stack)
     const emitter = await startTestEmitter(stack)
-    await emitTimed(emitter, 'exec-stop', Array.from({ length: 9 }, () => LONG_GAP_MS))
+    await emitTimed(
+      emitter,
+      'exec-stop',
+      Array.from({ length: 9 }, () => LONG_GAP_MS),
+    )
     const client = await startTestClient(protocol, node)
     const replayId = replayIdOf(await client.replay({ executionId: 'exec-stop', speed: 1000 }))
     await eventsOf(client, replayId, 1)

@@ -5,7 +5,9 @@ export class ArrivalLog<T> {
   readonly items: T[] = []
   private readonly waiters = new Set<() => void>()
 
-  constructor(private readonly describe: (items: readonly T[]) => string = (items) => `${items.length} items`) {}
+  constructor(
+    private readonly describe: (items: readonly T[]) => string = (items) => `${items.length} items`,
+  ) {}
 
   push(item: T): void {
     this.items.push(item)

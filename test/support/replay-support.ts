@@ -29,7 +29,8 @@ export async function emitTimed(
 
 /** The replay id of a successful `replay` reply; throws with the reply otherwise. */
 export function replayIdOf(reply: Reply): string {
-  if (!reply.ok || typeof reply.replayId !== 'string') throw new Error(`replay refused: ${JSON.stringify(reply)}`)
+  if (!reply.ok || typeof reply.replayId !== 'string')
+    throw new Error(`replay refused: ${JSON.stringify(reply)}`)
   return reply.replayId
 }
 
@@ -61,7 +62,8 @@ export async function endOf(
   replayId: string,
   timeoutMs?: number,
 ): Promise<Extract<ReceivedReplayMessage, { type: 'replay-end' }>> {
-  const isEnd = (message: ReceivedReplayMessage) => message.replayId === replayId && message.type === 'replay-end'
+  const isEnd = (message: ReceivedReplayMessage) =>
+    message.replayId === replayId && message.type === 'replay-end'
   const messages = await client.replayMessages.waitUntil(
     (items) => items.some(isEnd),
     `replay-end of ${replayId}`,

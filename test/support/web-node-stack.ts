@@ -128,7 +128,9 @@ export function startProducer(
     while (running) {
       await emitSamples(emitter, executionId, batchSize, conversationId)
       emitted += batchSize
-      await new Promise((resolve) => (intervalMs > 0 ? setTimeout(resolve, intervalMs) : setImmediate(resolve)))
+      await new Promise((resolve) =>
+        intervalMs > 0 ? setTimeout(resolve, intervalMs) : setImmediate(resolve),
+      )
     }
   })()
   return {

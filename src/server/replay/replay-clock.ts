@@ -35,7 +35,10 @@ export class ReplayClock {
   sent(eventMs: number, nowMs: number): void {
     if (!Number.isFinite(eventMs)) return
     const anchor = this.#anchor
-    const late = anchor !== undefined && this.#speed !== 'max' && nowMs - this.dueAt(eventMs, this.#speed, anchor) > LATE_MS
+    const late =
+      anchor !== undefined &&
+      this.#speed !== 'max' &&
+      nowMs - this.dueAt(eventMs, this.#speed, anchor) > LATE_MS
     if (anchor === undefined || late || this.#speed === 'max') this.#anchor = { wallMs: nowMs, eventMs }
   }
 

@@ -123,7 +123,10 @@ export class ReplayService {
         session.stop()
         break
     }
-    respond({ ok: true, value: { replayId: session.replayId, state: session.state, position: session.position } })
+    respond({
+      ok: true,
+      value: { replayId: session.replayId, state: session.state, position: session.position },
+    })
   }
 
   /** New replays are refused with `closed`, and every running one stops (`replay-end` with `closed`). */
@@ -133,7 +136,10 @@ export class ReplayService {
   }
 
   /** Why the replay must be refused, if it must: shutdown, the per-connection limit, the claims. */
-  private async refusalOf(replays: ConnectionReplays, request: ReplayRequest): Promise<WireError | undefined> {
+  private async refusalOf(
+    replays: ConnectionReplays,
+    request: ReplayRequest,
+  ): Promise<WireError | undefined> {
     if (this.#closing) return wireError('closed')
     const limit = this.options.maxReplaysPerConnection
     if (replays.runningCount >= limit) {

@@ -126,7 +126,12 @@ export class ReplaySession {
     const wasEnded = this.#state === 'ended'
     this.abandon()
     if (!wasEnded) {
-      const end = { type: 'replay-end', replayId: this.replayId, lastSeq: this.#lastSeq, reason: 'stopped' } as const
+      const end = {
+        type: 'replay-end',
+        replayId: this.replayId,
+        lastSeq: this.#lastSeq,
+        reason: 'stopped',
+      } as const
       this.options.sink.send(error ? { ...end, error } : end)
     }
   }
