@@ -209,8 +209,9 @@ export class Subscriber {
     }
   }
 
+  /** Ends a subscription; what it held goes to the connection's other subscriptions that want it. */
   unsubscribe(target: SubscriptionTarget): void {
-    this.held.release(target)
+    const held = this.held.release(target)
     if (target.kind === 'execution') {
       const { executionId } = target
       this.executions.delete(executionId)
@@ -222,6 +223,8 @@ export class Subscriber {
       this.cursors.forgetConversation(conversationId, (executionId) => this.executions.has(executionId))
       this.rooms.leave(conversationRoom(conversationId), this)
     }
+    const sent = held.filter((outgoing) => this.offer(outgoing)).length
+    if (sent > 0) webMetrics().delivered.inc({ protocol: this.sink.protocol }, sent)
   }
 
   /**
