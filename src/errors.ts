@@ -40,6 +40,10 @@ export const ERROR_CODES = {
     httpStatus: 429,
     message: 'The connection has reached its maximum number of subscriptions',
   },
+  too_many_replays: {
+    httpStatus: 429,
+    message: 'The connection runs its maximum number of replays at once; stop one first',
+  },
   rate_limited: {
     httpStatus: 429,
     message: 'Too many messages on this connection; slow down or be disconnected',

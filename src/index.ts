@@ -57,6 +57,12 @@ export { RAW_CLOSE_CODES, SOCKET_IO_EVENTS } from './server/protocol.js'
 export type {
   MissingRange,
   RawServerMessage,
+  ReplayEndReason,
+  ReplayMessage,
+  ReplaySpeed,
+  ReplayStarted,
+  ReplayState,
+  ReplayStatus,
   SocketIoAck,
   Subscribed,
   Unsubscribed,

@@ -1,4 +1,4 @@
-/** `agent-events/client`: the Socket.IO client that resumes each execution from its last seq. */
+/** `agent-events/client`: the Socket.IO client that resumes every execution from its last seq, and replays. */
 export { AgentEventsClient } from './agent-events-client.js'
 export type {
   AgentEventsClientOptions,
@@ -6,5 +6,20 @@ export type {
   ExecutionWatchOptions,
   WatchHandlers,
 } from './agent-events-client.js'
+export type {
+  ExecutionReplay,
+  ReplayControlOutcome,
+  ReplayEnd,
+  ReplayHandleState,
+  ReplayOptions,
+  ReplayProgress,
+} from './execution-replay.js'
 export type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
-export type { MissingRange, WireError } from '../server/protocol.js'
+export type {
+  MissingRange,
+  ReplayEndReason,
+  ReplaySpeed,
+  ReplayState,
+  Subscribed,
+  WireError,
+} from '../server/protocol.js'

@@ -46,6 +46,7 @@ export function prepareEvent(
     prepared: {
       id: normalized.id,
       executionId: normalized.executionId,
+      conversationId: normalized.conversationId,
       json,
       message: buildAdapterMessage(normalized, rooms, keyPrefix),
       event: normalized,

@@ -18,7 +18,7 @@ export const webMetrics = lazily(() => {
     }),
     replays: new Counter({
       name: 'agent_events_replays_total',
-      help: 'Execution subscriptions that replayed history (subscribe and reconnect catch-up)',
+      help: 'Subscriptions that replayed history (subscribe, reconnect catch-up; a conversation counts once)',
       registers,
     }),
     replaySize: new Histogram({

@@ -13,6 +13,9 @@ export interface UseAgentEventsOptions {
   readonly maxEvents?: number
 }
 
+/** Seqs of one execution the node could not replay. */
+export type MissingEvents = MissingRange & { readonly executionId: string }
+
 export interface AgentEventsState {
   /** The events received, oldest first (the newest `maxEvents`). */
   readonly events: readonly StampedAgentEvent[]
@@ -20,8 +23,8 @@ export interface AgentEventsState {
   readonly subscribed: boolean
   /** Why the subscription was refused, if it was. */
   readonly error: WireError | undefined
-  /** Ranges the node could not replay (fetch them from the HTTP API if you need them). */
-  readonly missing: readonly MissingRange[]
+  /** Ranges the node could not replay, per execution (fetch them from the HTTP API if you need them). */
+  readonly missing: readonly MissingEvents[]
 }
 
 const INITIAL: AgentEventsState = { events: [], subscribed: false, error: undefined, missing: [] }
@@ -55,10 +58,18 @@ export function useAgentEvents(
         setState((current) => ({ ...current, events: [...current.events, event].slice(-maxEvents) })),
       onSubscribed: () => setState((current) => ({ ...current, subscribed: true, error: undefined })),
       onError: (error: WireError) => setState((current) => ({ ...current, subscribed: false, error })),
-      onMissing: (range: MissingRange) =>
-        setState((current) => ({ ...current, missing: [...current.missing, range] })),
+      onMissing: (range: MissingRange, executionId: string) =>
+        setState((current) => ({ ...current, missing: [...current.missing, { ...range, executionId }] })),
     }
-    return kind === 'execution' ? client.watchExecution(id, handlers) : client.watchConversation(id, handlers)
+    const stopWatching =
+      kind === 'execution' ? client.watchExecution(id, handlers) : client.watchConversation(id, handlers)
+    const stopFollowing = client.onConnectionChange((connected) => {
+      if (!connected) setState((current) => ({ ...current, subscribed: false }))
+    })
+    return () => {
+      stopFollowing()
+      stopWatching()
+    }
   }, [client, kind, id, types, maxEvents])
 
   return state

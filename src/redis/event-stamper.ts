@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
-import type { Redis } from 'ioredis'
+import type { ChainableCommander, Redis } from 'ioredis'
 import type { AdapterMessage } from './adapter-message.js'
+import { indexConversationExecutions } from './conversation-index.js'
 import { executionKeys, INBOX_EVENTS_FIELD, shardInboxKey, type KeyLayout } from './keys.js'
 
 const STAMP_PUBLISH_AND_RECORD = readFileSync(
@@ -13,6 +14,8 @@ const COMMAND_NAME = 'agentEventsStampPublishAndRecord'
 export interface StampableEvent {
   readonly id: string
   readonly executionId: string
+  /** Indexes the execution in its conversation (for conversation resume). */
+  readonly conversationId?: string
   /** The event's JSON without `seq`. */
   readonly json: string
   readonly message: AdapterMessage
@@ -29,25 +32,21 @@ export interface EventStamperOptions extends KeyLayout {
   readonly stampedIdWindow: number
 }
 
-type StampCommand = (numberOfKeys: number, ...args: (string | Buffer | number)[]) => Promise<number[]>
+type StampCommand = (numberOfKeys: number, ...args: (string | Buffer | number)[]) => ChainableCommander
 
 /**
  * Runs the emit step: for every shard a batch touches, one call of the stamp-publish-and-record
  * script assigns each event its seq, appends it to the recent buffer, publishes it to the Socket.IO
- * rooms of its execution and conversation, and records it in the shard's inbox for persistence. The
- * calls of one batch leave in one write, so a batch costs one round trip.
+ * rooms of its execution and conversation, and records it in the shard's inbox for persistence.
+ * The conversation index is written first, in the same pipeline, so that no execution is stamped
+ * unindexed: a batch costs one round trip.
  */
 export class EventStamper {
-  private readonly command: StampCommand
-
   constructor(
     private readonly redis: Redis,
     private readonly options: EventStamperOptions,
   ) {
     if (!(COMMAND_NAME in redis)) redis.defineCommand(COMMAND_NAME, { lua: STAMP_PUBLISH_AND_RECORD })
-    const command = (redis as unknown as Record<string, StampCommand>)[COMMAND_NAME]
-    if (!command) throw new Error(`${COMMAND_NAME} is not defined on this Redis client`)
-    this.command = command
   }
 
   /** The seq of every event, in the order given. */
@@ -66,25 +65,31 @@ export class EventStamper {
       call.args.push(event.id, event.json.slice(1), message.head, message.middle, message.channel)
     })
     const { recentBufferSize, recentBufferTtlSeconds, sequenceTtlSeconds, stampedIdWindow } = this.options
+    const pipeline = this.redis.pipeline()
+    indexConversationExecutions(pipeline, this.options, events)
+    const indexCommands = pipeline.length
+    const stampCommand = (pipeline as unknown as Record<string, StampCommand>)[COMMAND_NAME]
+    if (!stampCommand) throw new Error(`${COMMAND_NAME} is not defined on this Redis client`)
     const calls = [...byShard.values()]
-    const replies = await Promise.all(
-      calls.map(({ keys, args }) =>
-        this.command.call(
-          this.redis,
-          keys.length,
-          ...keys,
-          recentBufferSize,
-          recentBufferTtlSeconds,
-          sequenceTtlSeconds,
-          stampedIdWindow,
-          INBOX_EVENTS_FIELD,
-          ...args,
-        ),
-      ),
-    )
+    for (const { keys, args } of calls) {
+      stampCommand.call(
+        pipeline,
+        keys.length,
+        ...keys,
+        recentBufferSize,
+        recentBufferTtlSeconds,
+        sequenceTtlSeconds,
+        stampedIdWindow,
+        INBOX_EVENTS_FIELD,
+        ...args,
+      )
+    }
+    const replies = (await pipeline.exec()) ?? []
+    const failure = replies.find(([error]) => error !== null)?.[0]
+    if (failure) throw failure
     const seqs = new Array<number>(events.length)
     calls.forEach(({ indexes }, call) => {
-      const reply = replies[call] ?? []
+      const reply = (replies[indexCommands + call]?.[1] ?? []) as number[]
       indexes.forEach((index, position) => (seqs[index] = reply[position] ?? 0))
     })
     return seqs

@@ -116,3 +116,11 @@ export const shardCountKey = (keyPrefix: string): string => `${keyPrefix}:shard-
  * the broker-wide stats of `GET /api/stats` and `agent-events stats`.
  */
 export const nodesKey = (keyPrefix: string): string => `${keyPrefix}:nodes`
+
+/**
+ * Sorted set of the executions of one conversation, each scored by the time (ms since the epoch) an
+ * emitter first saw it with that conversation id; written by the emitter before the events are
+ * stamped (src/redis/conversation-index.ts). Its own hash tag: a conversation spans executions.
+ */
+export const conversationExecutionsKey = (prefix: string, conversationId: string): string =>
+  `${prefix}:{conv:${conversationId}}:executions`

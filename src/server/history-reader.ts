@@ -15,6 +15,24 @@ export interface History {
   readonly missing?: MissingRange
 }
 
+/** A bounded part of an execution's history: the next events after a seq, for a paced replay. */
+export interface HistoryPage {
+  /** Events after `afterSeq`, in seq order, up to `through`; seqs found nowhere are left out. */
+  readonly events: readonly StampedAgentEvent[]
+  /** The page covers every seq up to this one: read the next page after it. */
+  readonly through: number
+  /** The execution's last seq when the page was read. */
+  readonly lastSeq: number
+}
+
+export interface HistoryReadOptions {
+  /**
+   * A last seq known from elsewhere (the execution's stored summary): the floor of `lastSeq` when
+   * Redis no longer knows the execution. @default 0
+   */
+  readonly knownLastSeq?: number
+}
+
 export interface HistoryReaderOptions {
   /** How long to wait for the store to catch up with the buffer (persistence is asynchronous). */
   readonly waitMs: number
@@ -47,18 +65,51 @@ export class HistoryReader {
   }
 
   /** Throws only when Redis cannot be read; a failing store counts as a store missing events. */
-  async read(executionId: string, afterSeq: number): Promise<History> {
-    // The counter first: every seq up to it is in the buffer read next, or older than its first event.
-    const counted = await this.buffer.lastSeq(executionId)
-    const recent = await this.buffer.readAfter(executionId, afterSeq)
-    const lastSeq = Math.max(counted, recent.at(-1)?.seq ?? 0)
-    const olderThan = recent[0]?.seq ?? lastSeq + 1
+  async read(executionId: string, afterSeq: number, options: HistoryReadOptions = {}): Promise<History> {
+    const { recent, lastSeq, olderThan } = await this.readRecent(executionId, afterSeq, options)
     if (olderThan <= afterSeq + 1) return { events: recent, lastSeq }
 
     const older = await this.readStore(executionId, afterSeq, olderThan - 1)
     const events = older.length === 0 ? recent : [...older, ...recent]
     const missing = missingRange(older, afterSeq, olderThan - 1)
     return missing ? { events, lastSeq, missing } : { events, lastSeq }
+  }
+
+  /**
+   * At most `limit` events after `afterSeq` (from the store, else the recent buffer), so that a long
+   * replay holds one page at a time. Throws only when Redis cannot be read.
+   */
+  async readPage(
+    executionId: string,
+    afterSeq: number,
+    options: HistoryReadOptions & { readonly limit: number },
+  ): Promise<HistoryPage> {
+    const { recent, lastSeq, olderThan } = await this.readRecent(executionId, afterSeq, options)
+    if (olderThan <= afterSeq + 1) {
+      const events = recent.slice(0, options.limit)
+      return { events, through: events.at(-1)?.seq ?? Math.max(afterSeq, lastSeq), lastSeq }
+    }
+    const through = Math.min(olderThan - 1, afterSeq + options.limit)
+    return { events: await this.readStore(executionId, afterSeq, through), through, lastSeq }
+  }
+
+  /** The execution's last seq: Redis's counter, or `knownLastSeq` when that is greater. */
+  async lastSeq(executionId: string, options: HistoryReadOptions = {}): Promise<number> {
+    const counted = await this.buffer.lastSeq(executionId)
+    return Math.max(counted, options.knownLastSeq ?? 0)
+  }
+
+  /** The buffered events after `afterSeq`, the last seq, and the first seq the buffer holds. */
+  private async readRecent(
+    executionId: string,
+    afterSeq: number,
+    options: HistoryReadOptions,
+  ): Promise<{ recent: StampedAgentEvent[]; lastSeq: number; olderThan: number }> {
+    // The counter first: every seq up to it is in the buffer read next, or older than its first event.
+    const counted = await this.buffer.lastSeq(executionId)
+    const recent = await this.buffer.readAfter(executionId, afterSeq)
+    const lastSeq = Math.max(counted, recent.at(-1)?.seq ?? 0, options.knownLastSeq ?? 0)
+    return { recent, lastSeq, olderThan: recent[0]?.seq ?? lastSeq + 1 }
   }
 
   /** Stored events in (afterSeq, upTo], waiting up to `waitMs` for the ones not stored yet. */

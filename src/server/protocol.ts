@@ -1,11 +1,11 @@
-import { z } from 'zod'
 import { errorBody, type ErrorBody, type ErrorCode } from '../errors.js'
-import { EVENT_TYPES, type AgentEventType, type StampedAgentEvent } from '../events/schemas.js'
+import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
 
 /**
  * Every message of both wire protocols of a web node, and every error code they carry. Socket.IO
  * and the raw WebSocket endpoint share the request shapes and the error codes; only the envelope
- * differs (Socket.IO events with acknowledgements, JSON frames with a `type`).
+ * differs (Socket.IO events with acknowledgements, JSON frames with a `type`). Requests are validated
+ * in `request-parsing.ts`.
  */
 
 /** The error object of both protocols, `{ code, message }`, with a code of `src/errors.ts`. */
@@ -16,69 +16,25 @@ export function wireError(code: ErrorCode, message?: string): WireError {
   return errorBody(code, message)
 }
 
-const MAX_ID_LENGTH = 200
-/** Long enough for every zod issue of a request, short enough that a hostile key cannot bloat a reply. */
-const MAX_ERROR_MESSAGE_LENGTH = 500
-
-const applicationId = z.string().min(1).max(MAX_ID_LENGTH)
-const eventTypes = z
-  .array(z.enum(EVENT_TYPES))
-  .min(1)
-  .max(EVENT_TYPES.length * 2)
-  .transform((types) => [...new Set(types)])
-
-/** Fields of a `subscribe` request, without the raw protocol's `type`. */
-const subscribeFields = z
-  .strictObject({
-    executionId: applicationId.optional(),
-    conversationId: applicationId.optional(),
-    /** The last seq the client has seen: it receives every later event. Execution only. */
-    since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-    /** The event types wanted; the server never sends any other. Absent: all types. */
-    types: eventTypes.optional(),
-  })
-  .check((context) => {
-    const { executionId, conversationId, since } = context.value
-    if ((executionId === undefined) === (conversationId === undefined)) {
-      context.issues.push({
-        code: 'custom',
-        input: context.value,
-        message: 'exactly one of executionId and conversationId is required',
-      })
-    }
-    if (since !== undefined && executionId === undefined) {
-      context.issues.push({
-        code: 'custom',
-        input: context.value,
-        path: ['since'],
-        message: 'since applies to an execution subscription only',
-      })
-    }
-  })
-
-/** Fields of an `unsubscribe` request, without the raw protocol's `type`. */
-const unsubscribeFields = z
-  .strictObject({ executionId: applicationId.optional(), conversationId: applicationId.optional() })
-  .check((context) => {
-    if ((context.value.executionId === undefined) === (context.value.conversationId === undefined)) {
-      context.issues.push({
-        code: 'custom',
-        input: context.value,
-        message: 'exactly one of executionId and conversationId is required',
-      })
-    }
-  })
+// ---- Subscriptions ------------------------------------------------------------------------------
 
 /** What a subscription is to: one execution's stream, or every execution of one conversation. */
 export type SubscriptionTarget =
   | { readonly kind: 'execution'; readonly executionId: string }
   | { readonly kind: 'conversation'; readonly conversationId: string }
 
-/** A validated `subscribe` request. */
-export type SubscribeRequest = SubscriptionTarget & {
-  readonly since?: number
-  readonly types?: readonly AgentEventType[]
-}
+/**
+ * A validated `subscribe` request. `since`: for an execution, the last seq the client has seen; for
+ * a conversation, the last seq seen per execution (an execution absent from it: none seen).
+ */
+export type SubscribeRequest = (
+  | { readonly kind: 'execution'; readonly executionId: string; readonly since?: number }
+  | {
+      readonly kind: 'conversation'
+      readonly conversationId: string
+      readonly since?: ReadonlyMap<string, number>
+    }
+) & { readonly types?: readonly AgentEventType[] }
 
 /** The range of seqs a replay could not deliver: in neither the recent buffer nor the store (yet). */
 export interface MissingRange {
@@ -89,7 +45,9 @@ export interface MissingRange {
 /**
  * Success of a `subscribe`. `replayed`: events sent before live ones. `lastSeq` (executions): the
  * execution's last seq when the replay was read; live events follow it. `missing`: seqs after `since`
- * that could not be replayed (the client may fetch them later from the HTTP history).
+ * that could not be replayed (the client may fetch them later from the HTTP history). For a
+ * conversation, `executions` gives every execution the node knows of with its last seq when read
+ * (without `since`, live events of each follow it), and `missing` the ranges per execution.
  */
 export type Subscribed =
   | {
@@ -98,10 +56,75 @@ export type Subscribed =
       readonly lastSeq: number
       readonly missing?: MissingRange
     }
-  | { readonly conversationId: string; readonly replayed: 0 }
+  | {
+      readonly conversationId: string
+      readonly replayed: number
+      readonly executions: Readonly<Record<string, number>>
+      readonly missing?: Readonly<Record<string, MissingRange>>
+    }
 
 /** Success of an `unsubscribe` (also when there was no such subscription). */
 export type Unsubscribed = { readonly executionId: string } | { readonly conversationId: string }
+
+// ---- Replays ------------------------------------------------------------------------------------
+
+/** How fast a replay plays: a factor of the original timing (0.1 to 1000), or as fast as the client reads. */
+export type ReplaySpeed = number | 'max'
+
+/** A validated `replay` request: play an execution's stored events after `fromSeq`, paced by their timestamps. */
+export interface ReplayRequest {
+  readonly executionId: string
+  readonly speed: ReplaySpeed
+  readonly fromSeq: number
+  readonly types?: readonly AgentEventType[]
+}
+
+/** A validated `replay-control` request. */
+export type ReplayControl =
+  | { readonly replayId: string; readonly action: 'pause' | 'resume' | 'stop' }
+  | { readonly replayId: string; readonly action: 'speed'; readonly speed: ReplaySpeed }
+  /** After it the client holds exactly the events `fromSeq + 1 .. seq` (a backward seek resets first). */
+  | { readonly replayId: string; readonly action: 'seek'; readonly seq: number }
+
+/** Success of a `replay`: replay messages of `replayId` follow. `lastSeq`: the execution's last seq now. */
+export interface ReplayStarted {
+  readonly replayId: string
+  readonly executionId: string
+  readonly lastSeq: number
+}
+
+export type ReplayState = 'playing' | 'paused' | 'ended'
+
+/** Success of a `replay-control`. `position`: the seq the replay has played up to (its last event sent). */
+export interface ReplayStatus {
+  readonly replayId: string
+  readonly state: ReplayState
+  readonly position: number
+}
+
+/** Why a replay ended: every event up to the execution's then-last seq was sent, or it was stopped. */
+export type ReplayEndReason = 'finished' | 'stopped'
+
+/**
+ * The server → client messages of a replay. Raw WebSocket frames are exactly these objects; Socket.IO
+ * emits the `type` as the event name with the other fields as payload.
+ */
+export type ReplayMessage =
+  /** One event of the replay, in seq order. */
+  | { readonly type: 'replay-event'; readonly replayId: string; readonly event: StampedAgentEvent }
+  /** Before a backward seek: the client clears what it built from this replay. */
+  | { readonly type: 'replay-reset'; readonly replayId: string }
+  /**
+   * The replay is over (`finished`: a running execution goes on live after `lastSeq`). `error`: why a
+   * replay was stopped by the node (`closed`, `history_unavailable`), absent when the client stopped it.
+   */
+  | {
+      readonly type: 'replay-end'
+      readonly replayId: string
+      readonly lastSeq: number
+      readonly reason: ReplayEndReason
+      readonly error?: WireError
+    }
 
 /** Either a success value or a wire error: what every request handler produces. */
 export type Outcome<T> =
@@ -109,14 +132,24 @@ export type Outcome<T> =
 
 // ---- Socket.IO ----------------------------------------------------------------------------------
 
-/** Socket.IO event names, client → server (`subscribe`, `unsubscribe`) and server → client. */
+/** Socket.IO event names, client → server (acknowledged requests) and server → client. */
 export const SOCKET_IO_EVENTS = {
   /** client → server, payload `{ executionId | conversationId, since?, types? }`, acked with a {@link SocketIoAck}. */
   subscribe: 'subscribe',
   /** client → server, payload `{ executionId | conversationId }`, acked with a {@link SocketIoAck}. */
   unsubscribe: 'unsubscribe',
+  /** client → server, payload `{ executionId, speed?, fromSeq?, types? }`, acked with {@link ReplayStarted}. */
+  replay: 'replay',
+  /** client → server, payload `{ replayId, action, speed? | seq? }`, acked with {@link ReplayStatus}. */
+  replayControl: 'replay-control',
   /** server → client: one StampedAgentEvent. */
   event: 'event',
+  /** server → client: `{ replayId, event }`. */
+  replayEvent: 'replay-event',
+  /** server → client: `{ replayId }`. */
+  replayReset: 'replay-reset',
+  /** server → client: `{ replayId, lastSeq, reason, error? }`. */
+  replayEnd: 'replay-end',
   /** server → client: a {@link WireError} not tied to an ack (slow consumer, request without ack). */
   error: 'error',
 } as const
@@ -126,10 +159,12 @@ export type SocketIoAck<T> = ({ readonly ok: true } & T) | { readonly ok: false;
 
 // ---- Raw WebSocket ------------------------------------------------------------------------------
 
-/** A raw WebSocket request frame, parsed: `subscribe`, `unsubscribe` or `ping`. */
+/** A raw WebSocket request frame, parsed. */
 export type RawRequest =
   | { readonly type: 'subscribe'; readonly request: SubscribeRequest }
   | { readonly type: 'unsubscribe'; readonly target: SubscriptionTarget }
+  | { readonly type: 'replay'; readonly request: ReplayRequest }
+  | { readonly type: 'replay-control'; readonly control: ReplayControl }
   | { readonly type: 'ping' }
 
 /** Raw WebSocket frames, server → client. Replies come in the order of the requests. */
@@ -140,6 +175,11 @@ export type RawServerMessage =
   | ({ readonly type: 'subscribed' } & Subscribed)
   /** Reply to `unsubscribe`. */
   | ({ readonly type: 'unsubscribed' } & Unsubscribed)
+  /** Reply to `replay`, sent before the replay's messages. */
+  | ({ readonly type: 'replay-started' } & ReplayStarted)
+  /** Reply to `replay-control`. */
+  | ({ readonly type: 'replay-state' } & ReplayStatus)
+  | ReplayMessage
   /** Reply to `ping`. */
   | { readonly type: 'pong' }
   /** Reply to a request that failed, or to a frame that is not a request. The connection stays open. */
@@ -160,75 +200,3 @@ export const RAW_CLOSE_CODES = {
   /** The upgrade's token was missing, invalid or expired (`token_*`). */
   unauthenticated: 4401,
 } as const
-
-// ---- Parsing ------------------------------------------------------------------------------------
-
-/** Validates the payload of a `subscribe` (Socket.IO payload, or raw frame without `type`). */
-export function parseSubscribe(payload: unknown): Outcome<SubscribeRequest> {
-  const parsed = subscribeFields.safeParse(payload)
-  if (!parsed.success) return invalid(parsed.error)
-  const { executionId, conversationId, since, types } = parsed.data
-  const target: SubscriptionTarget =
-    executionId !== undefined
-      ? { kind: 'execution', executionId }
-      : { kind: 'conversation', conversationId: conversationId ?? '' }
-  return { ok: true, value: { ...target, since, types } }
-}
-
-/** Validates the payload of an `unsubscribe`. */
-export function parseUnsubscribe(payload: unknown): Outcome<SubscriptionTarget> {
-  const parsed = unsubscribeFields.safeParse(payload)
-  if (!parsed.success) return invalid(parsed.error)
-  const { executionId, conversationId } = parsed.data
-  return {
-    ok: true,
-    value:
-      executionId !== undefined
-        ? { kind: 'execution', executionId }
-        : { kind: 'conversation', conversationId: conversationId ?? '' },
-  }
-}
-
-/** Parses one text frame of the raw protocol. */
-export function parseRawRequest(text: string): Outcome<RawRequest> {
-  let message: unknown
-  try {
-    message = JSON.parse(text)
-  } catch {
-    return { ok: false, error: wireError('invalid_request', 'The frame is not valid JSON') }
-  }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    return { ok: false, error: wireError('invalid_request', 'A request must be a JSON object') }
-  }
-  const { type, ...fields } = message as Record<string, unknown>
-  switch (type) {
-    case 'subscribe': {
-      const request = parseSubscribe(fields)
-      return request.ok ? { ok: true, value: { type, request: request.value } } : request
-    }
-    case 'unsubscribe': {
-      const target = parseUnsubscribe(fields)
-      return target.ok ? { ok: true, value: { type, target: target.value } } : target
-    }
-    case 'ping':
-      return Object.keys(fields).length === 0
-        ? { ok: true, value: { type } }
-        : { ok: false, error: wireError('invalid_request', 'ping takes no fields') }
-    default:
-      return {
-        ok: false,
-        error: wireError('invalid_request', 'type must be one of subscribe, unsubscribe, ping'),
-      }
-  }
-}
-
-function invalid(error: z.ZodError): { ok: false; error: WireError } {
-  const summary = error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ')
-  return { ok: false, error: wireError('invalid_request', truncate(`Invalid request: ${summary}`)) }
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_ERROR_MESSAGE_LENGTH ? `${text.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…` : text
-}

@@ -8,13 +8,10 @@ import { httpStatusOf } from '../errors.js'
 import { getLogger } from '../logger.js'
 import { webMetrics } from '../metrics/web-metrics.js'
 import type { ClientAdmission } from './client-admission.js'
-import {
-  parseRawRequest,
-  RAW_CLOSE_CODES,
-  wireError,
-  type RawServerMessage,
-  type WireError,
-} from './protocol.js'
+import { RAW_CLOSE_CODES, wireError, type RawServerMessage, type WireError } from './protocol.js'
+import type { ConnectionReplays } from './replay/connection-replays.js'
+import type { ReplayService } from './replay/replay-service.js'
+import { parseRawRequest } from './request-parsing.js'
 import { HARD_FRAME_LIMIT_FACTOR, RequestIntake, type RequestIntakeLimits } from './request-intake.js'
 import { endAtExpiry } from './session-expiry.js'
 import type { Subscriber } from './subscriber.js'
@@ -38,7 +35,7 @@ const log = getLogger('raw-websocket')
 
 /**
  * The plain WebSocket endpoint (the seed's JSON protocol, usable with wscat) on every upgrade path
- * but Socket.IO's. An upgrade from a refused Origin or address is answered with an HTTP error; one
+ * but Socket.IO's, with subscriptions and replays. An upgrade from a refused Origin or address is answered with an HTTP error; one
  * with a bad token is accepted only to be told why and closed (4401), which browsers can see. Requests
  * of one connection are answered one at a time, in order.
  */
@@ -52,6 +49,7 @@ export class RawWebSocketEndpoint {
     private readonly server: HttpServer,
     private readonly registry: SubscriptionRegistry,
     private readonly service: SubscriptionService,
+    private readonly replayService: ReplayService,
     private readonly options: RawWebSocketEndpointOptions,
   ) {
     this.wss = new WebSocketServer({
@@ -125,6 +123,7 @@ export class RawWebSocketEndpoint {
       if (message.type === 'error') webMetrics().clientErrors.inc({ code: message.error.code })
       ws.send(JSON.stringify(message))
     }
+    const replays = this.replayService.connect({ send, bufferedBytes: () => ws.bufferedAmount }, claims)
     ws.on('message', (data, isBinary) => {
       this.lastHeard.set(ws, Date.now())
       const verdict = intake.admit(byteLength(data))
@@ -134,7 +133,7 @@ export class RawWebSocketEndpoint {
         return
       }
       subscriber
-        .serially(() => this.handle(send, subscriber, data, isBinary))
+        .serially(() => this.handle(send, { subscriber, replays }, data, isBinary))
         .catch((error: unknown) => {
           log.error({ err: error }, 'raw websocket request failed')
           webMetrics().internalErrors.inc()
@@ -153,13 +152,14 @@ export class RawWebSocketEndpoint {
       cancelExpiry()
       this.lastHeard.delete(ws)
       subscriber.close()
+      replays.close()
     })
     ws.on('error', (error) => log.debug({ err: error }, 'raw websocket error'))
   }
 
   private async handle(
     send: (message: RawServerMessage) => void,
-    subscriber: Subscriber,
+    { subscriber, replays }: { readonly subscriber: Subscriber; readonly replays: ConnectionReplays },
     data: RawData,
     isBinary: boolean,
   ): Promise<void> {
@@ -182,6 +182,20 @@ export class RawWebSocketEndpoint {
         return this.service.subscribe(subscriber, request.request, (outcome) =>
           send(
             outcome.ok ? { type: 'subscribed', ...outcome.value } : { type: 'error', error: outcome.error },
+          ),
+        )
+      case 'replay':
+        return this.replayService.start(replays, request.request, (outcome) =>
+          send(
+            outcome.ok
+              ? { type: 'replay-started', ...outcome.value }
+              : { type: 'error', error: outcome.error },
+          ),
+        )
+      case 'replay-control':
+        return this.replayService.control(replays, request.control, (outcome) =>
+          send(
+            outcome.ok ? { type: 'replay-state', ...outcome.value } : { type: 'error', error: outcome.error },
           ),
         )
     }

@@ -5,19 +5,14 @@ import type { TokenVerifier } from '../auth/verify-token.js'
 import type { StampedAgentEvent } from '../events/schemas.js'
 import { getLogger } from '../logger.js'
 import { webMetrics } from '../metrics/web-metrics.js'
-import {
-  parseSubscribe,
-  parseUnsubscribe,
-  SOCKET_IO_EVENTS,
-  wireError,
-  type Outcome,
-  type SocketIoAck,
-  type WireError,
-} from './protocol.js'
+import type { EventSink } from './outgoing-event.js'
+import { SOCKET_IO_EVENTS, wireError, type Outcome, type SocketIoAck, type WireError } from './protocol.js'
+import type { ReplaySink } from './replay/replay-session.js'
+import type { ReplayService } from './replay/replay-service.js'
+import { parseReplay, parseReplayControl, parseSubscribe, parseUnsubscribe } from './request-parsing.js'
 import { RequestIntake, type RequestIntakeLimits } from './request-intake.js'
 import { endAtExpiry } from './session-expiry.js'
 import { encodeEventPacket, writePacket, type PreEncodedPacket } from './socket-io-packets.js'
-import type { EventSink } from './subscriber.js'
 import type { SubscriptionRegistry } from './subscription-registry.js'
 import type { SubscriptionService } from './subscription-service.js'
 
@@ -39,18 +34,22 @@ type Respond = (outcome: Outcome<object>) => void
 const REQUEST_EVENTS: ReadonlySet<string> = new Set([
   SOCKET_IO_EVENTS.subscribe,
   SOCKET_IO_EVENTS.unsubscribe,
+  SOCKET_IO_EVENTS.replay,
+  SOCKET_IO_EVENTS.replayControl,
 ])
 const log = getLogger('socket-io')
 
 /**
  * Serves the Socket.IO protocol of the default namespace: the handshake's token is verified, every
- * request passes the connection's size and rate limits, then `subscribe` / `unsubscribe` are answered
- * with acknowledgements; events go out as `event`, and `error` carries what has no ack to go to.
+ * request passes the connection's size and rate limits, then `subscribe` / `unsubscribe` / `replay` /
+ * `replay-control` are answered with acknowledgements; events go out as `event`, replays as
+ * `replay-event` / `replay-reset` / `replay-end`, and `error` carries what has no ack to go to.
  */
 export function attachSocketIoEndpoint(
   io: Server,
   registry: SubscriptionRegistry,
   service: SubscriptionService,
+  replayService: ReplayService,
   options: SocketIoEndpointOptions,
 ): SocketIoEndpoint {
   const claimsOf = new WeakMap<Socket, AccessClaims>()
@@ -76,7 +75,9 @@ export function attachSocketIoEndpoint(
     const claims = claimsOf.get(socket)
     if (!claims) return void socket.disconnect(true)
     webMetrics().connectionsOpened.inc({ protocol: 'socket.io' })
-    const subscriber = registry.connect(socketSink(socket, encode), claims)
+    const pending = new PendingBytes(socket)
+    const subscriber = registry.connect(socketSink(socket, pending, encode), claims)
+    const replays = replayService.connect(replaySink(socket, pending), claims)
     const cancelExpiry = endAtExpiry(claims, () => {
       webMetrics().clientErrors.inc({ code: 'token_expired' })
       socket.emit(
@@ -88,6 +89,7 @@ export function attachSocketIoEndpoint(
     socket.on('disconnect', () => {
       cancelExpiry()
       subscriber.close()
+      replays.close()
     })
 
     const intake = new RequestIntake(options.intake)
@@ -119,6 +121,30 @@ export function attachSocketIoEndpoint(
         subscriber.serially(() => {
           const target = parseUnsubscribe(payload)
           respond(target.ok ? service.unsubscribe(subscriber, target.value) : target)
+        }),
+        respond,
+      )
+    })
+
+    socket.on(SOCKET_IO_EVENTS.replay, (...args: unknown[]) => {
+      const { payload, respond } = requestOf(socket, args)
+      serve(
+        subscriber.serially(async () => {
+          const request = parseReplay(payload)
+          if (!request.ok) return respond(request)
+          await replayService.start(replays, request.value, respond)
+        }),
+        respond,
+      )
+    })
+
+    socket.on(SOCKET_IO_EVENTS.replayControl, (...args: unknown[]) => {
+      const { payload, respond } = requestOf(socket, args)
+      serve(
+        subscriber.serially(async () => {
+          const control = parseReplayControl(payload)
+          if (!control.ok) return respond(control)
+          await replayService.control(replays, control.value, respond)
         }),
         respond,
       )
@@ -184,8 +210,11 @@ function serve(handling: Promise<void>, respond: Respond): void {
   })
 }
 
-function socketSink(socket: Socket, encode: (event: StampedAgentEvent) => PreEncodedPacket): EventSink {
-  const pending = new PendingBytes(socket)
+function socketSink(
+  socket: Socket,
+  pending: PendingBytes,
+  encode: (event: StampedAgentEvent) => PreEncodedPacket,
+): EventSink {
   return {
     protocol: 'socket.io',
     send: (outgoing) => writePacket(socket, outgoing.socketIoPacket(encode)),
@@ -194,6 +223,14 @@ function socketSink(socket: Socket, encode: (event: StampedAgentEvent) => PreEnc
       socket.emit(SOCKET_IO_EVENTS.error, wireError('slow_consumer'))
       socket.disconnect(true)
     },
+  }
+}
+
+/** Replay messages as Socket.IO events: the message's `type` is the event name, the rest its payload. */
+function replaySink(socket: Socket, pending: PendingBytes): ReplaySink {
+  return {
+    send: ({ type, ...payload }) => void socket.emit(type, payload),
+    bufferedBytes: () => pending.bytes(),
   }
 }
 

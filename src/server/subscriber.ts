@@ -1,39 +1,12 @@
 import type { AccessClaims } from '../auth/access-claims.js'
 import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
 import { webMetrics } from '../metrics/web-metrics.js'
-import type { PreEncodedPacket } from './socket-io-packets.js'
 import { conversationRoom, executionRoom } from '../redis/keys.js'
+import { sendPaced } from './client-drain.js'
+import { DeliveryCursors } from './delivery-cursors.js'
+import { HeldEvents } from './held-events.js'
+import type { EventSink, OutgoingEvent } from './outgoing-event.js'
 import type { SubscriptionTarget } from './protocol.js'
-
-/** One event on its way to the subscribers of a node; each protocol's encoding is made once for all. */
-export class OutgoingEvent {
-  #rawFrame: string | undefined
-  #socketIoPacket: PreEncodedPacket | undefined
-
-  constructor(readonly event: StampedAgentEvent) {}
-
-  /** `{"type":"event","event":{...}}`, the raw WebSocket frame of the event. */
-  get rawFrame(): string {
-    this.#rawFrame ??= JSON.stringify({ type: 'event', event: this.event })
-    return this.#rawFrame
-  }
-
-  /** The Socket.IO `event` packet of the event, encoded by `encode` the first time it is asked for. */
-  socketIoPacket(encode: (event: StampedAgentEvent) => PreEncodedPacket): PreEncodedPacket {
-    this.#socketIoPacket ??= encode(this.event)
-    return this.#socketIoPacket
-  }
-}
-
-/** How a subscriber's protocol reaches its client. */
-export interface EventSink {
-  readonly protocol: 'socket.io' | 'raw'
-  send(outgoing: OutgoingEvent): void
-  /** Bytes queued on our side that the client has not taken yet. */
-  bufferedBytes(): number
-  /** Disconnects the client, telling it that it was too slow (it resumes with `since`). */
-  dropAsSlowConsumer(): void
-}
 
 /** The room index a subscriber keeps itself listed in (the node's SubscriptionRegistry). */
 export interface RoomMembership {
@@ -46,27 +19,30 @@ export interface RoomMembership {
 export interface SubscriberLimits {
   /** Past this many bytes queued for the client, it is dropped as a slow consumer. */
   readonly bufferLimitBytes: number
-  /** Past this many live events held for one execution during its replay, likewise. */
+  /** Past this many live events held for one execution or conversation during its replay, likewise. */
   readonly maxHeldEvents: number
   /** A replay paused for a full buffer for longer than this drops the client as a slow consumer. */
   readonly drainTimeoutMs: number
 }
 
-/** How often a paused replay checks whether the client has taken its buffered events. */
-const DRAIN_POLL_MS = 10
+/** The subscriptions that were live and are now held for a catch-up from history. */
+export interface HeldSubscriptions {
+  readonly executions: readonly string[]
+  readonly conversations: readonly string[]
+}
 
 type TypeFilter = ReadonlySet<AgentEventType> | undefined
 
 /**
  * The delivery state of one client connection, whatever its protocol: its subscriptions and type
- * filters, the last seq delivered per subscribed execution (so that nothing is delivered twice), and
- * the live events held while an execution's history is being replayed.
+ * filters, the last seq delivered per execution (so that nothing is delivered twice, and so that a
+ * conversation resumes each of its executions), and the live events held while history is replayed.
  */
 export class Subscriber {
   private readonly executions = new Map<string, TypeFilter>()
   private readonly conversations = new Map<string, TypeFilter>()
-  private readonly cursors = new Map<string, number>()
-  private readonly held = new Map<string, OutgoingEvent[]>()
+  private readonly cursors = new DeliveryCursors()
+  private readonly held = new HeldEvents()
   private requests: Promise<unknown> = Promise.resolve()
   #closed = false
 
@@ -94,15 +70,20 @@ export class Subscriber {
     return { execution: this.executions.size, conversation: this.conversations.size }
   }
 
+  /** The client's protocol, for the node's delivery counts. */
+  get protocol(): EventSink['protocol'] {
+    return this.sink.protocol
+  }
+
   isSubscribed(target: SubscriptionTarget): boolean {
     return target.kind === 'execution'
       ? this.executions.has(target.executionId)
       : this.conversations.has(target.conversationId)
   }
 
-  /** Whether the live events of the execution are held (a replay or a catch-up is under way). */
-  isHolding(executionId: string): boolean {
-    return this.held.has(executionId)
+  /** Whether the target's live events are held (a replay or a catch-up is under way). */
+  isHolding(target: SubscriptionTarget): boolean {
+    return this.held.isHolding(target)
   }
 
   /** The events a replay of the execution sends: those of the types its subscription asked for. */
@@ -111,20 +92,42 @@ export class Subscriber {
     return types ? events.filter((event) => types.has(event.type)) : events
   }
 
-  /**
-   * Holds the live events of every execution subscription that is live, for a catch-up from history
-   * (after the node's pub/sub connection was lost); returns their ids.
-   */
-  holdLiveExecutions(): string[] {
-    if (this.#closed) return []
-    const live = [...this.executions.keys()].filter((executionId) => !this.held.has(executionId))
-    for (const executionId of live) this.held.set(executionId, [])
-    return live
+  /** The events of one execution's history that a conversation subscription sends, as it would live. */
+  replayableInConversation(
+    conversationId: string,
+    events: readonly StampedAgentEvent[],
+  ): readonly StampedAgentEvent[] {
+    const types = this.conversations.get(conversationId)
+    return events.filter(
+      (event) => event.conversationId === conversationId && (types === undefined || types.has(event.type)),
+    )
   }
 
-  /** The last seq delivered (or replayed past) in a subscribed execution. */
+  /**
+   * Holds the live events of every subscription that is live, for a catch-up from history (after the
+   * node's pub/sub connection was lost); returns what it holds.
+   */
+  holdLive(): HeldSubscriptions {
+    if (this.#closed) return { executions: [], conversations: [] }
+    const executions = [...this.executions.keys()].filter(
+      (executionId) => !this.held.isHolding({ kind: 'execution', executionId }),
+    )
+    const conversations = [...this.conversations.keys()].filter(
+      (conversationId) => !this.held.isHolding({ kind: 'conversation', conversationId }),
+    )
+    for (const executionId of executions) this.held.hold({ kind: 'execution', executionId })
+    for (const conversationId of conversations) this.held.hold({ kind: 'conversation', conversationId })
+    return { executions, conversations }
+  }
+
+  /** The last seq delivered (or replayed past) in an execution. */
   cursorOf(executionId: string): number | undefined {
     return this.cursors.get(executionId)
+  }
+
+  /** The last seq delivered per execution of a conversation subscription: where it resumes. */
+  conversationCursors(conversationId: string): Map<string, number> {
+    return this.cursors.ofConversation(conversationId)
   }
 
   /**
@@ -144,7 +147,7 @@ export class Subscriber {
   holdExecution(executionId: string, types: TypeFilter): void {
     if (this.#closed) return
     this.executions.set(executionId, types)
-    this.held.set(executionId, [])
+    this.held.hold({ kind: 'execution', executionId })
     this.rooms.join(executionRoom(executionId), this)
   }
 
@@ -160,46 +163,68 @@ export class Subscriber {
   ): Promise<void> {
     let sent = 0
     try {
-      for (const event of replayed) {
-        if (this.#closed) return
-        this.sink.send(new OutgoingEvent(event))
-        sent += 1
-        if (this.sink.bufferedBytes() > this.limits.bufferLimitBytes && !(await this.drained())) {
-          return this.dropAsSlowConsumer()
-        }
-      }
-      const held = this.held.get(executionId) ?? []
-      this.held.delete(executionId)
+      sent += await this.sendReplayed(replayed)
+      const held = this.held.release({ kind: 'execution', executionId })
       if (this.#closed) return
-      this.cursors.set(executionId, cursor)
+      this.cursors.raise(executionId, cursor)
       sent += held.filter((outgoing) => this.offer(outgoing)).length
     } finally {
       if (sent > 0) webMetrics().delivered.inc({ protocol: this.sink.protocol }, sent)
     }
   }
 
-  subscribeConversation(conversationId: string, types: TypeFilter): void {
+  /**
+   * Subscribes to a conversation and holds the live events of all its executions until
+   * {@link completeConversationReplay}: registered before its executions are looked up.
+   */
+  holdConversation(conversationId: string, types: TypeFilter): void {
     if (this.#closed) return
     this.conversations.set(conversationId, types)
+    this.held.hold({ kind: 'conversation', conversationId })
     this.rooms.join(conversationRoom(conversationId), this)
   }
 
-  unsubscribe(target: SubscriptionTarget): void {
-    if (target.kind === 'execution') {
-      const { executionId } = target
-      this.executions.delete(executionId)
-      this.cursors.delete(executionId)
-      this.held.delete(executionId)
-      this.rooms.leave(executionRoom(executionId), this)
-    } else {
-      this.conversations.delete(target.conversationId)
-      this.rooms.leave(conversationRoom(target.conversationId), this)
+  /**
+   * Sends the replayed events of a conversation's executions, moves each execution's cursor to what
+   * the replay covered (`cursors`), then sends the held live events that follow their execution's
+   * cursor, and goes live: per execution, no gap and no duplicate.
+   */
+  async completeConversationReplay(
+    conversationId: string,
+    replayed: readonly StampedAgentEvent[],
+    cursors: ReadonlyMap<string, number>,
+  ): Promise<void> {
+    let sent = 0
+    try {
+      sent += await this.sendReplayed(replayed)
+      const held = this.held.release({ kind: 'conversation', conversationId })
+      if (this.#closed || !this.conversations.has(conversationId)) return
+      for (const [executionId, seq] of cursors) {
+        this.cursors.raise(executionId, seq)
+        this.cursors.follow(executionId, conversationId)
+      }
+      sent += held.filter((outgoing) => this.offer(outgoing)).length
+    } finally {
+      if (sent > 0) webMetrics().delivered.inc({ protocol: this.sink.protocol }, sent)
     }
   }
 
-  /** The client's protocol, for the node's delivery counts. */
-  get protocol(): EventSink['protocol'] {
-    return this.sink.protocol
+  /** Ends a subscription; what it held goes to the connection's other subscriptions that want it. */
+  unsubscribe(target: SubscriptionTarget): void {
+    const held = this.held.release(target)
+    if (target.kind === 'execution') {
+      const { executionId } = target
+      this.executions.delete(executionId)
+      this.cursors.forgetExecution(executionId)
+      this.rooms.leave(executionRoom(executionId), this)
+    } else {
+      const { conversationId } = target
+      this.conversations.delete(conversationId)
+      this.cursors.forgetConversation(conversationId, (executionId) => this.executions.has(executionId))
+      this.rooms.leave(conversationRoom(conversationId), this)
+    }
+    const sent = held.filter((outgoing) => this.offer(outgoing)).length
+    if (sent > 0) webMetrics().delivered.inc({ protocol: this.sink.protocol }, sent)
   }
 
   /**
@@ -210,15 +235,16 @@ export class Subscriber {
     if (this.#closed) return false
     const { event } = outgoing
     if (!this.wants(event)) return false
-    const held = this.held.get(event.executionId)
+    const { executionId, conversationId } = event
+    const held = this.held.listFor(event)
     if (held) {
       if (held.length >= this.limits.maxHeldEvents) this.dropAsSlowConsumer()
       else held.push(outgoing)
       return false
     }
-    if (this.executions.has(event.executionId)) {
-      if (event.seq <= (this.cursors.get(event.executionId) ?? 0)) return false
-      this.cursors.set(event.executionId, event.seq)
+    if (!this.cursors.advance(executionId, event.seq)) return false
+    if (conversationId !== undefined && this.conversations.has(conversationId)) {
+      this.cursors.follow(executionId, conversationId)
     }
     this.deliver(outgoing)
     return true
@@ -228,8 +254,9 @@ export class Subscriber {
   close(): void {
     if (this.#closed) return
     this.#closed = true
-    for (const executionId of [...this.executions.keys()])
+    for (const executionId of [...this.executions.keys()]) {
       this.unsubscribe({ kind: 'execution', executionId })
+    }
     for (const conversationId of [...this.conversations.keys()]) {
       this.unsubscribe({ kind: 'conversation', conversationId })
     }
@@ -253,14 +280,14 @@ export class Subscriber {
     if (this.sink.bufferedBytes() > this.limits.bufferLimitBytes) this.dropAsSlowConsumer()
   }
 
-  /** Waits until the client has taken half of its buffer; false when it does not within the drain timeout. */
-  private async drained(): Promise<boolean> {
-    const deadline = Date.now() + this.limits.drainTimeoutMs
-    while (!this.#closed && this.sink.bufferedBytes() > this.limits.bufferLimitBytes / 2) {
-      if (Date.now() >= deadline) return false
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS))
-    }
-    return true
+  /** Sends replayed events paced by the client's reading; returns how many were sent. */
+  private async sendReplayed(events: readonly StampedAgentEvent[]): Promise<number> {
+    const { sent, caughtUp } = await sendPaced(this.sink, events, {
+      ...this.limits,
+      cancelled: () => this.#closed,
+    })
+    if (!caughtUp) this.dropAsSlowConsumer()
+    return sent
   }
 
   private dropAsSlowConsumer(): void {

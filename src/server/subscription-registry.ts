@@ -2,13 +2,8 @@ import type { AccessClaims } from '../auth/access-claims.js'
 import type { StampedAgentEvent } from '../events/schemas.js'
 import { webMetrics } from '../metrics/web-metrics.js'
 import { getLogger } from '../logger.js'
-import {
-  OutgoingEvent,
-  Subscriber,
-  type EventSink,
-  type RoomMembership,
-  type SubscriberLimits,
-} from './subscriber.js'
+import { OutgoingEvent, type EventSink } from './outgoing-event.js'
+import { Subscriber, type RoomMembership, type SubscriberLimits } from './subscriber.js'
 
 const log = getLogger('subscription-registry')
 

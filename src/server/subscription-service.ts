@@ -1,5 +1,5 @@
 import { getLogger } from '../logger.js'
-import { webMetrics } from '../metrics/web-metrics.js'
+import type { ConversationResume } from './conversation-resume.js'
 import type { History, HistoryReader } from './history-reader.js'
 import {
   wireError,
@@ -10,8 +10,9 @@ import {
   type Unsubscribed,
   type WireError,
 } from './protocol.js'
+import { countReplay } from './replay-metrics.js'
 import type { SubscriptionAccess } from './subscription-access.js'
-import type { Subscriber } from './subscriber.js'
+import type { HeldSubscriptions, Subscriber } from './subscriber.js'
 
 export interface SubscriptionServiceOptions {
   /** Subscriptions (executions and conversations) one connection may hold at once. */
@@ -24,13 +25,15 @@ const log = getLogger('subscription-service')
  * The semantics of `subscribe` and `unsubscribe`, shared by both wire protocols. A subscription to an
  * execution replays its history after `since` and then goes live with no gap and no duplicate: the
  * subscriber is registered (holding live events) before the history is read, the reply and the
- * replayed events are sent, and only then the held live events that follow the replay.
+ * replayed events are sent, and only then the held live events that follow the replay. A
+ * conversation subscription does the same per execution (ConversationResume).
  */
 export class SubscriptionService {
   private closing = false
 
   constructor(
     private readonly history: HistoryReader,
+    private readonly conversations: ConversationResume,
     private readonly access: SubscriptionAccess,
     private readonly options: SubscriptionServiceOptions,
   ) {}
@@ -46,12 +49,9 @@ export class SubscriptionService {
   ): Promise<void> {
     const refusal = await this.refusalOf(subscriber, request)
     if (refusal) return respond({ ok: false, error: refusal })
-    const types = request.types ? new Set(request.types) : undefined
-    if (request.kind === 'conversation') {
-      subscriber.subscribeConversation(request.conversationId, types)
-      return respond({ ok: true, value: { conversationId: request.conversationId, replayed: 0 } })
-    }
+    if (request.kind === 'conversation') return this.conversations.subscribe(subscriber, request, respond)
 
+    const types = request.types ? new Set(request.types) : undefined
     const { executionId } = request
     const afterSeq = request.since ?? subscriber.cursorOf(executionId) ?? 0
     subscriber.holdExecution(executionId, types)
@@ -77,13 +77,15 @@ export class SubscriptionService {
   }
 
   /**
-   * Sends each held execution the events after its cursor, then releases it: the catch-up after the
-   * node's pub/sub connection came back, for events published while it was away.
+   * Sends each held subscription the events after its cursor (per execution), then releases it: the
+   * catch-up after the node's pub/sub connection came back, for events published while it was away.
    */
-  async catchUp(subscriber: Subscriber, executionIds: readonly string[]): Promise<void> {
-    for (const executionId of executionIds) {
+  async catchUp(subscriber: Subscriber, held: HeldSubscriptions): Promise<void> {
+    for (const conversationId of held.conversations)
+      await this.conversations.catchUp(subscriber, conversationId)
+    for (const executionId of held.executions) {
       // A subscribe or unsubscribe processed since the hold has released it already.
-      if (!subscriber.isHolding(executionId)) continue
+      if (!subscriber.isHolding({ kind: 'execution', executionId })) continue
       const afterSeq = subscriber.cursorOf(executionId) ?? 0
       let history: History = { events: [], lastSeq: afterSeq }
       try {
@@ -137,11 +139,4 @@ export class SubscriptionService {
   close(): void {
     this.closing = true
   }
-}
-
-function countReplay(events: number, missing: boolean): void {
-  const metrics = webMetrics()
-  metrics.replays.inc()
-  metrics.replaySize.observe(events)
-  if (missing) metrics.replayMissing.inc()
 }

@@ -32,6 +32,8 @@ export interface WebNodeOptions {
   readonly clientTimeout?: number
   /** Subscriptions one connection may hold; past it `subscribe` fails with `too_many_subscriptions`. @default 100 */
   readonly maxSubscriptionsPerConnection?: number
+  /** Replays one connection may run (playing or paused) at once; past it `replay` fails with `too_many_replays`. @default 4 */
+  readonly maxReplaysPerConnection?: number
   /** Bytes queued for a client that does not read, past which it is dropped as `slow_consumer`. @default 1048576 */
   readonly clientBufferLimit?: number
   /** How long a replay waits for the store to catch up with the recent buffer, in ms. @default 2000 */
@@ -87,6 +89,7 @@ const optionsSchema = z.object({
   heartbeatInterval: milliseconds.optional(),
   clientTimeout: milliseconds.optional(),
   maxSubscriptionsPerConnection: count.optional(),
+  maxReplaysPerConnection: count.optional(),
   clientBufferLimit: z.number().int().min(1024).optional(),
   replayWaitMs: z.number().int().min(0).optional(),
   maxHeldEvents: count.default(10_000),

@@ -6,6 +6,7 @@ import type { EventStore } from '../store/event-store.js'
 import type { AdapterClients } from './adapter-clients.js'
 import type { RawWebSocketEndpoint } from './raw-websocket-endpoint.js'
 import type { Readiness } from '../operations/readiness.js'
+import type { ReplayService } from './replay/replay-service.js'
 import type { SocketIoEndpoint } from './socket-io-endpoint.js'
 import type { SubscriptionService } from './subscription-service.js'
 
@@ -15,6 +16,7 @@ export interface WebNodeParts {
   readonly socketIo: SocketIoEndpoint
   readonly raw: RawWebSocketEndpoint
   readonly service: SubscriptionService
+  readonly replays: ReplayService
   readonly readiness: Readiness
   readonly redis: AdapterClients
   readonly queues: readonly Queue[]
@@ -26,9 +28,9 @@ export interface WebNodeParts {
 const log = getLogger('web-node')
 
 /**
- * The ordered, idempotent shutdown of a web node: not ready and no new connections or subscriptions;
- * every client told to reconnect elsewhere and closed (within the grace period); then Redis and the
- * store, which the clients' replays no longer need.
+ * The ordered, idempotent shutdown of a web node: not ready and no new connections, subscriptions or
+ * replays (running replays end `stopped`); every client told to reconnect elsewhere and closed
+ * (within the grace period); then Redis and the store, which the clients' replays no longer need.
  */
 export class WebNodeShutdown {
   private running: Promise<void> | undefined
@@ -47,10 +49,12 @@ export class WebNodeShutdown {
   }
 
   private async steps(): Promise<void> {
-    const { httpServer, io, socketIo, raw, service, readiness, redis, queues, store, graceMs } = this.parts
+    const { httpServer, io, socketIo, raw, service, replays, readiness, redis, queues, store, graceMs } =
+      this.parts
     readiness.markShuttingDown()
     for (const stop of this.deferred) stop()
     service.close()
+    replays.close()
     const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()))
     socketIo.notifyShutdown()
     await raw.close(graceMs)

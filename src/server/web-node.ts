@@ -18,6 +18,8 @@ import { RecentBuffer } from '../redis/recent-buffer.js'
 import { EventStore } from '../store/event-store.js'
 import { connectAdapterClients } from './adapter-clients.js'
 import { ClientAdmission } from './client-admission.js'
+import { ConversationExecutions } from './conversation-executions.js'
+import { ConversationResume } from './conversation-resume.js'
 import { createDeliveryAdapter, DeliveryAdapter } from './delivery-adapter.js'
 import { HistoryReader } from './history-reader.js'
 import { createHttpApi } from './http-api.js'
@@ -32,6 +34,7 @@ import { checkShardCount } from '../redis/shard-count-check.js'
 import { RawWebSocketEndpoint } from './raw-websocket-endpoint.js'
 import { Readiness } from '../operations/readiness.js'
 import { catchUpAfterReconnects } from './reconnect-catch-up.js'
+import { ReplayService } from './replay/replay-service.js'
 import { HARD_FRAME_LIMIT_FACTOR, type RequestIntakeLimits } from './request-intake.js'
 import { attachSocketIoEndpoint } from './socket-io-endpoint.js'
 import { SubscriptionAccess } from './subscription-access.js'
@@ -74,6 +77,8 @@ export interface WebNodeStats {
   readonly subscribers: number
   /** Execution and conversation rooms at least one client of this node listens to. */
   readonly rooms: number
+  /** Replays playing or paused on this node. */
+  readonly replays: number
 }
 
 const SOCKET_IO_PATH = '/socket.io'
@@ -120,7 +125,16 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
   })
   const buffer = new RecentBuffer(redis.publisher, layout)
   const history = new HistoryReader(buffer, store, { waitMs: resolved.replayWaitMs })
-  const service = new SubscriptionService(history, new SubscriptionAccess(buffer, store), resolved)
+  const access = new SubscriptionAccess(buffer, store)
+  const conversations = new ConversationResume(
+    history,
+    new ConversationExecutions(redis.publisher, store, {
+      keyPrefix: resolved.keyPrefix,
+      storeWaitMs: resolved.replayWaitMs,
+    }),
+  )
+  const service = new SubscriptionService(history, conversations, access, resolved)
+  const replays = new ReplayService(history, access, store, resolved)
   const admission = new ClientAdmission(resolved)
   const intake = intakeLimits(resolved)
   // Socket.IO takes its paths ahead of the listeners the server has when it attaches, so the HTTP
@@ -144,7 +158,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
   io.engine.on('connection', (connection: EngineSocket) => {
     connection.once('close', admission.admit(connection.request))
   })
-  const raw = new RawWebSocketEndpoint(httpServer, registry, service, {
+  const raw = new RawWebSocketEndpoint(httpServer, registry, service, replays, {
     heartbeatInterval: resolved.heartbeatInterval,
     clientTimeout: resolved.clientTimeout,
     socketIoPath: `${SOCKET_IO_PATH}/`,
@@ -152,7 +166,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     verify,
     intake,
   })
-  const socketIo = attachSocketIoEndpoint(io, registry, service, { verify, intake })
+  const socketIo = attachSocketIoEndpoint(io, registry, service, replays, { verify, intake })
   const adapter = io.of('/').adapter
   const readiness = new Readiness(
     {
@@ -190,6 +204,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     socketIo,
     raw,
     service,
+    replays,
     readiness,
     redis,
     queues,
@@ -239,6 +254,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
       socketIoClients: io.engine.clientsCount,
       rawClients: raw.clientCount,
       ...registry.stats(),
+      replays: replays.runningCount,
     }),
     close: () => shutdown.run(),
   }

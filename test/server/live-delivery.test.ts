@@ -46,6 +46,7 @@ describe.each(PROTOCOLS)('live delivery over %s', (protocol) => {
       ok: true,
       conversationId: 'conv-1',
       replayed: 0,
+      executions: {},
     })
     const emitter = await startTestEmitter(stack)
     // Events reach one node in publish order: once the control's arrive on the listener's node, so have the others.

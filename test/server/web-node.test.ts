@@ -57,6 +57,7 @@ describe('web node', () => {
       subscribers: 2,
       rooms: 3,
       subscriptions: { execution: 2, conversation: 1 },
+      replays: 0,
     })
 
     await socketIoClient.close()
@@ -69,6 +70,7 @@ describe('web node', () => {
       subscribers: 0,
       rooms: 0,
       subscriptions: { execution: 0, conversation: 0 },
+      replays: 0,
     })
   })
 

@@ -2,7 +2,8 @@ import type { Duplex } from 'node:stream'
 import { io as connectSocketIo, type Socket } from 'socket.io-client'
 import { WebSocket, type RawData } from 'ws'
 import type { StampedAgentEvent } from '../../src/events/schemas.js'
-import type { WireError } from '../../src/server/protocol.js'
+import type { ReplayMessage, WireError } from '../../src/server/protocol.js'
+import { ArrivalLog } from './arrival-log.js'
 
 /** The two wire protocols of a web node; behaviour suites run once per protocol. */
 export type Protocol = 'socket.io' | 'raw'
@@ -11,6 +12,9 @@ export const PROTOCOLS: readonly Protocol[] = ['socket.io', 'raw']
 /** A reply, in the Socket.IO ack shape for both protocols (raw `subscribed` → `{ ok: true, ... }`). */
 export type Reply =
   ({ ok: true } & Record<string, unknown>) | { ok: false; error: { code: string; message: string } }
+
+/** A replay message as a test client received it, with its arrival time (`performance.now()`). */
+export type ReceivedReplayMessage = ReplayMessage & { readonly receivedAt: number }
 
 /** How the server ended the connection. */
 export interface Disconnection {
@@ -29,6 +33,12 @@ export interface TestClient {
   /** Sends `subscribe` with any payload (valid or not) and resolves with the reply. */
   subscribe(payload: unknown): Promise<Reply>
   unsubscribe(payload: unknown): Promise<Reply>
+  /** Sends `replay` (raw reply `replay-started` → `{ ok: true, ... }`). */
+  replay(payload: unknown): Promise<Reply>
+  /** Sends `replay-control` (raw reply `replay-state` → `{ ok: true, ... }`). */
+  replayControl(payload: unknown): Promise<Reply>
+  /** Replay messages received (`replay-event`, `replay-reset`, `replay-end`), in arrival order. */
+  readonly replayMessages: ArrivalLog<ReceivedReplayMessage>
   /** Resolves with the events once at least `count` have arrived; rejects after `timeoutMs` (15 s). */
   waitForEvents(count: number, timeoutMs?: number): Promise<StampedAgentEvent[]>
   /** Resolves when the server disconnects the client. */
@@ -48,6 +58,12 @@ export interface RawTestClient extends TestClient {
 
 const DEFAULT_WAIT_MS = 15_000
 const CLOSE_GRACE_MS = 1000
+const REPLAY_MESSAGE_TYPES: ReadonlySet<string> = new Set(['replay-event', 'replay-reset', 'replay-end'])
+
+/** The events a client received, described by their count and last seq when a wait fails. */
+function eventLog(): ArrivalLog<StampedAgentEvent> {
+  return new ArrivalLog((events) => `${events.length} events (last seq ${events.at(-1)?.seq})`)
+}
 
 /** How a test client presents itself to a node. */
 export interface ClientOptions {
@@ -155,39 +171,6 @@ function rawHeaders(options: ClientOptions): Record<string, string> {
   return headers
 }
 
-/** Tracks received events and the waiters on their count. */
-class EventLog {
-  readonly events: StampedAgentEvent[] = []
-  private readonly waiters = new Set<() => void>()
-
-  push(event: StampedAgentEvent): void {
-    this.events.push(event)
-    for (const check of this.waiters) check()
-  }
-
-  waitFor(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<StampedAgentEvent[]> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (this.events.length < count) return
-        this.waiters.delete(check)
-        clearTimeout(timer)
-        resolve(this.events)
-      }
-      const timer = setTimeout(() => {
-        this.waiters.delete(check)
-        const last = this.events.at(-1)?.seq
-        reject(
-          new Error(
-            `received ${this.events.length} of ${count} events within ${timeoutMs} ms (last seq ${last})`,
-          ),
-        )
-      }, timeoutMs)
-      this.waiters.add(check)
-      check()
-    })
-  }
-}
-
 async function connectSocketIoClient(url: string, options: ClientOptions = {}): Promise<TestClient> {
   const socket: Socket = connectSocketIo(url, {
     transports: ['websocket'],
@@ -196,9 +179,15 @@ async function connectSocketIoClient(url: string, options: ClientOptions = {}): 
     auth: options.token === undefined ? {} : { token: options.token },
     extraHeaders: options.origin === undefined ? {} : { Origin: options.origin },
   })
-  const log = new EventLog()
+  const log = eventLog()
+  const replayMessages = new ArrivalLog<ReceivedReplayMessage>()
   const errors: WireError[] = []
   socket.on('event', (event: StampedAgentEvent) => log.push(event))
+  for (const type of ['replay-event', 'replay-reset', 'replay-end'] as const) {
+    socket.on(type, (payload: Omit<ReplayMessage, 'type'>) =>
+      replayMessages.push({ type, ...payload, receivedAt: performance.now() } as ReceivedReplayMessage),
+    )
+  }
   socket.on('error', (error: WireError) => errors.push(error))
   const disconnected = new Promise<Disconnection>((resolve) => {
     socket.on('disconnect', (reason) => resolve({ reason }))
@@ -211,10 +200,13 @@ async function connectSocketIoClient(url: string, options: ClientOptions = {}): 
     (await socket.timeout(DEFAULT_WAIT_MS).emitWithAck(name, payload)) as Reply
   return {
     protocol: 'socket.io',
-    events: log.events,
+    events: log.items,
     errors,
     subscribe: (payload) => ask('subscribe', payload),
     unsubscribe: (payload) => ask('unsubscribe', payload),
+    replay: (payload) => ask('replay', payload),
+    replayControl: (payload) => ask('replay-control', payload),
+    replayMessages,
     waitForEvents: (count, timeoutMs) => log.waitFor(count, timeoutMs),
     disconnected,
     pauseReading: () => socketIoTcpSocket(socket).pause(),
@@ -232,12 +224,16 @@ export async function connectRawClient(
   options: ClientOptions = {},
 ): Promise<RawTestClient> {
   const ws = new WebSocket(rawUrl(url, path, options), { headers: rawHeaders(options) })
-  const log = new EventLog()
+  const log = eventLog()
+  const replayMessages = new ArrivalLog<ReceivedReplayMessage>()
   const errors: WireError[] = []
   const pending: ((message: Record<string, unknown>) => void)[] = []
   ws.on('message', (data: RawData) => {
     const message = JSON.parse(String(data)) as Record<string, unknown>
     if (message.type === 'event') return log.push(message.event as StampedAgentEvent)
+    if (typeof message.type === 'string' && REPLAY_MESSAGE_TYPES.has(message.type)) {
+      return replayMessages.push({ ...message, receivedAt: performance.now() } as ReceivedReplayMessage)
+    }
     const next = pending.shift()
     if (next) next(message)
     else if (message.type === 'error') errors.push(message.error as WireError)
@@ -269,11 +265,14 @@ export async function connectRawClient(
   return {
     protocol: 'raw',
     ws,
-    events: log.events,
+    events: log.items,
     errors,
     request,
     subscribe: (payload) => ask('subscribe', payload),
     unsubscribe: (payload) => ask('unsubscribe', payload),
+    replay: (payload) => ask('replay', payload),
+    replayControl: (payload) => ask('replay-control', payload),
+    replayMessages,
     waitForEvents: (count, timeoutMs) => log.waitFor(count, timeoutMs),
     disconnected,
     pauseReading: () => wsTcpSocket(ws).pause(),

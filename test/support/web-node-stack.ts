@@ -115,20 +115,25 @@ export async function emitSamples(
 
 /**
  * A producer emitting events of one execution in small batches until stopped: resumes happen while
- * events keep flowing. `emitted` counts the events Redis has taken.
+ * events keep flowing. `emitted` counts the events Redis has taken. `intervalMs` paces the batches
+ * (a producer's rate, so that a long outage does not pile up more history than a test needs).
  */
 export function startProducer(
   emitter: AgentEventEmitter,
   executionId: string,
   batchSize = 10,
+  conversationId?: string,
+  intervalMs = 0,
 ): { readonly emitted: () => number; stop(): Promise<number> } {
   let emitted = 0
   let running = true
   const loop = (async () => {
     while (running) {
-      await emitSamples(emitter, executionId, batchSize)
+      await emitSamples(emitter, executionId, batchSize, conversationId)
       emitted += batchSize
-      await new Promise((resolve) => setImmediate(resolve))
+      await new Promise((resolve) =>
+        intervalMs > 0 ? setTimeout(resolve, intervalMs) : setImmediate(resolve),
+      )
     }
   })()
   return {

@@ -1,0 +1,135 @@
+import { describe, expect, inject, it, onTestFinished } from 'vitest'
+import {
+  AgentEventsClient,
+  type ReplayEnd,
+  type ReplayOptions,
+  type StampedAgentEvent,
+  type WireError,
+} from '../../src/client/index.js'
+import { startWebSocketServer } from '../../src/server/web-node.js'
+import { emitTimed } from '../support/replay-support.js'
+import {
+  emitSamples,
+  range,
+  seqsOf,
+  stackNames,
+  startTestEmitter,
+  startTestNode,
+  until,
+  type StackNames,
+} from '../support/web-node-stack.js'
+
+const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
+const LONG_GAP_MS = 60_000
+
+/** What an application builds from a replay: the events it holds, rebuilt on every reset. */
+function recorder() {
+  const state = {
+    held: [] as StampedAgentEvent[],
+    resets: 0,
+    ends: [] as ReplayEnd[],
+    errors: [] as WireError[],
+  }
+  const handlers: Omit<ReplayOptions, 'speed' | 'fromSeq' | 'types'> = {
+    onEvent: (event) => state.held.push(event),
+    onReset: () => {
+      state.held = []
+      state.resets += 1
+    },
+    onEnd: (end) => state.ends.push(end),
+    onError: (error) => state.errors.push(error),
+  }
+  return { state, handlers }
+}
+
+function startClient(url: string): AgentEventsClient {
+  const client = new AgentEventsClient({ url })
+  onTestFinished(() => client.close())
+  return client
+}
+
+async function nodeOnPort(stack: StackNames, port: number) {
+  const node = await startWebSocketServer({
+    port,
+    host: '127.0.0.1',
+    redisUrl: stack.redisUrl,
+    keyPrefix: stack.keyPrefix,
+  })
+  onTestFinished(() => node.close())
+  return node
+}
+
+describe('replays with the browser client', () => {
+  it("plays an execution at 'max', then seeks back and forward with its handle", async () => {
+    const stack = names()
+    const node = await startTestNode(stack)
+    const emitter = await startTestEmitter(stack)
+    await emitSamples(emitter, 'exec-client-replay', 40)
+    const client = startClient(node.url)
+    const { state, handlers } = recorder()
+
+    const replay = client.replayExecution('exec-client-replay', { speed: 'max', ...handlers })
+    await until(() => state.ends.length === 1, 'the end of the replay')
+    const finished = { state: replay.state, position: replay.position, held: seqsOf(state.held) }
+    const back = await replay.seek(12)
+    const heldAfterBack = seqsOf(state.held)
+    const stopped = await replay.stop()
+
+    expect(finished).toEqual({ state: 'ended', position: 40, held: range(1, 40) })
+    expect(state.ends[0]).toEqual({ lastSeq: 40, reason: 'finished' })
+    expect(back).toEqual({ ok: true, state: 'paused', position: 12, lastSeq: 40 })
+    expect(heldAfterBack).toEqual(range(1, 12))
+    expect(state.resets).toBe(1)
+    expect(stopped).toMatchObject({ ok: true, state: 'ended' })
+    expect(state.ends.at(-1)).toEqual({ lastSeq: 40, reason: 'stopped' })
+  })
+
+  it('reports a refused replay', async () => {
+    const stack = names()
+    const node = await startTestNode(stack, { maxReplaysPerConnection: 1 })
+    const emitter = await startTestEmitter(stack)
+    await emitTimed(emitter, 'exec-b', [LONG_GAP_MS])
+    const client = startClient(node.url)
+    const first = recorder()
+    const second = recorder()
+
+    client.replayExecution('exec-a', { ...first.handlers })
+    await until(() => first.state.ends.length === 1, 'the first replay to end')
+    const slow = recorder()
+    const running = client.replayExecution('exec-b', { ...slow.handlers })
+    await until(() => running.state === 'playing', 'the slow replay')
+    const refused = client.replayExecution('exec-c', { ...second.handlers })
+    await until(() => second.state.errors.length === 1, 'the refusal')
+
+    expect(second.state.errors[0]?.code).toBe('too_many_replays')
+    expect(refused.state).toBe('ended')
+  })
+
+  it('rebuilds a paused replay exactly where it was after its node restarts', async () => {
+    const stack = names()
+    const node = await nodeOnPort(stack, 0)
+    const emitter = await startTestEmitter(stack)
+    await emitTimed(
+      emitter,
+      'exec-restart',
+      Array.from({ length: 19 }, () => LONG_GAP_MS),
+    )
+    const client = startClient(node.url)
+    const { state, handlers } = recorder()
+    const replay = client.replayExecution('exec-restart', { fromSeq: 2, ...handlers })
+    await until(() => state.held.length === 1, 'the first event')
+    await replay.seek(9)
+    await replay.pause()
+
+    await node.close()
+    await until(() => replay.state === 'starting', 'the client to notice')
+    await nodeOnPort(stack, node.port)
+    await until(() => replay.state === 'paused' && state.resets === 1, 'the replay to be rebuilt', 20_000)
+    await until(() => state.held.length === 7, 'the events up to the position')
+
+    expect(seqsOf(state.held)).toEqual(range(3, 9))
+    expect(replay.position).toBe(9)
+    expect(state.ends).toEqual([])
+    expect(await replay.resume()).toMatchObject({ ok: true, state: 'playing', position: 9 })
+  })
+})
