@@ -1,6 +1,9 @@
 import { AgentEventsError } from '../errors.js'
 import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
+import { queryRunAnalytics, type RunAnalytics, type RunAnalyticsQuery } from './analytics-queries.js'
+import { listExecutions, type ExecutionListQuery, type ListedExecution } from './execution-listing.js'
 import { eventDocumentOf, type ExecutionDocument, type StoreModels } from './models.js'
+import { recordRunRollups } from './run-rollups.js'
 import { StoreConnection } from './store-connection.js'
 import {
   buildExecutionUpdates,
@@ -87,6 +90,7 @@ export class EventStore {
     return this.connection.run(async (models) => {
       const outcomes = await insertEvents(models, events)
       const accepted = events.filter((_, index) => outcomes[index]?.status !== 'rejected')
+      await recordRunRollups(models, accepted)
       // Duplicates too: an earlier delivery may have stored the event and crashed before counting it.
       for (const update of buildExecutionUpdates(accepted)) await applyExecutionUpdate(models, update)
       return outcomes
@@ -152,6 +156,28 @@ export class EventStore {
       models.executions.distinct('projectId', { conversationId }),
     )
     return projects.filter((project): project is string => typeof project === 'string')
+  }
+
+  /**
+   * The runs list: the summaries the query's scope allows, newest first, filtered and paged.
+   * @example
+   * const scope = { executionIds: [], conversationIds: [], projectIds: ['proj-7'] }
+   * const [newest] = await store.listExecutions({ scope, status: 'running', limit: 1 })
+   */
+  listExecutions(query: ExecutionListQuery): Promise<ListedExecution[]> {
+    return this.connection.run((models) => listExecutions(models, query))
+  }
+
+  /**
+   * Per agent or department statistics of the runs that ended in a window, from the rollups written
+   * by {@link persistBatch}. A window of more than 200,000 rollup documents is `invalid_request`.
+   * @example
+   * const to = new Date()
+   * const from = new Date(to.getTime() - 7 * 86_400_000)
+   * const { groups } = await store.getRunAnalytics({ projectId: 'proj-7', from, to, groupBy: 'agent' })
+   */
+  getRunAnalytics(query: RunAnalyticsQuery): Promise<RunAnalytics> {
+    return this.connection.run((models) => queryRunAnalytics(models, query))
   }
 
   /** Number of stored events of an execution. */
