@@ -53,7 +53,7 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
 describe('run analytics from the rollups', () => {
   it('gives the numbers of the runs whatever the batches: in order, or shuffled into overlapping batches delivered twice', async () => {
     const inOrder = generatedExecutions({
-      count: 30,
+      count: 20,
       idPrefix: uniqueName('exec-ordered'),
       projectId: uniqueName('proj-ordered'),
       startAt: T0,
