@@ -1,5 +1,6 @@
 import type { AccessClaims, Grant } from '../auth/access-claims.js'
 import { isAgentEventsError } from '../errors.js'
+import type { RunAnalytics } from '../store/analytics-queries.js'
 import type { EventStore } from '../store/event-store.js'
 import type { ExecutionScope, ListedExecution } from '../store/execution-listing.js'
 import type { AnalyticsGroupBy, RunGroup } from '../store/run-statistics.js'
@@ -70,7 +71,7 @@ export async function answerAnalytics(
   } else if (claims.projects !== '*' && !claims.projects.has(query.projectId)) {
     return failure('forbidden', 'The access token does not grant this project')
   }
-  let analytics
+  let analytics: RunAnalytics
   try {
     analytics = await cache.get(query, () => store.getRunAnalytics(query))
   } catch (error) {

@@ -160,9 +160,7 @@ export class EventStore {
 
   /**
    * The runs list: the summaries the query's scope allows, newest first, filtered and paged.
-   * @example
-   * const scope = { executionIds: [], conversationIds: [], projectIds: ['proj-7'] }
-   * const [newest] = await store.listExecutions({ scope, status: 'running', limit: 1 })
+   * @example const [newest] = await store.listExecutions({ scope: { executionIds: '*', conversationIds: [], projectIds: [] } })
    */
   listExecutions(query: ExecutionListQuery): Promise<ListedExecution[]> {
     return this.connection.run((models) => listExecutions(models, query))
@@ -171,10 +169,7 @@ export class EventStore {
   /**
    * Per agent or department statistics of the runs that ended in a window, from the rollups written
    * by {@link persistBatch}. A window of more than 200,000 rollup documents is `invalid_request`.
-   * @example
-   * const to = new Date()
-   * const from = new Date(to.getTime() - 7 * 86_400_000)
-   * const { groups } = await store.getRunAnalytics({ projectId: 'proj-7', from, to, groupBy: 'agent' })
+   * @example const { groups } = await store.getRunAnalytics({ projectId: 'p', from, to, groupBy: 'agent' })
    */
   getRunAnalytics(query: RunAnalyticsQuery): Promise<RunAnalytics> {
     return this.connection.run((models) => queryRunAnalytics(models, query))
