@@ -119,9 +119,12 @@ export function assembleExecution(documents: readonly RunRollupDocument[]): Asse
     }
   }
   const qualityChecks = [...quality.values()].map(({ part, document }) => {
-    const department = part.department ?? departmentOfAgent(agents, part.agentId, part.seq)
-    if (department === undefined && part.agentId !== undefined) incomplete = true
-    return qualityCheckOf(part, document, department)
+    if (part.department !== undefined || part.agentId === undefined)
+      return qualityCheckOf(part, document, part.department)
+    const agentPiece = agentPieceOf(agents, part.agentId, part.seq)
+    // Only a piece before the check is sure to be the nearest: others may be outside the given ones.
+    if (!agentPiece?.before) incomplete = true
+    return qualityCheckOf(part, document, agentPiece?.department)
   })
   return { agentRuns, departmentRuns, qualityChecks, incomplete }
 }
@@ -188,19 +191,25 @@ function departmentRunOf(
   }
 }
 
-/** The department of the agent's nearest piece at or before `seq` that names one, else the next after. */
-function departmentOfAgent(
+/**
+ * The department of the agent's nearest piece at or before `seq` that names one, else of the first
+ * after it; `before` tells which.
+ */
+function agentPieceOf(
   agents: ReadonlyMap<string, Lifecycle>,
-  agentId: string | undefined,
+  agentId: string,
   seq: number,
-): string | undefined {
-  const lifecycle = agentId === undefined ? undefined : agents.get(agentId)
+): { department: string; before: boolean } | undefined {
+  const lifecycle = agents.get(agentId)
   if (!lifecycle) return undefined
   const named = [...lifecycle.starts.values(), ...lifecycle.ends.values()]
     .map(({ part }) => part)
-    .filter((part) => part.department !== undefined)
+    .filter((part): part is RunStartPart & { department: string } => part.department !== undefined)
     .sort((a, b) => a.seq - b.seq)
-  return (named.filter((part) => part.seq <= seq).at(-1) ?? named.find((part) => part.seq > seq))?.department
+  const before = named.filter((part) => part.seq <= seq).at(-1)
+  if (before) return { department: before.department, before: true }
+  const after = named.find((part) => part.seq > seq)
+  return after && { department: after.department, before: false }
 }
 
 function qualityCheckOf(

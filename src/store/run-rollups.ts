@@ -116,8 +116,9 @@ function runDocument(start: LifecycleEvent | undefined, end: LifecycleEvent | un
     key,
     at: new Date(event.timestamp),
   }
-  const projectId = end?.event.projectId ?? start?.event.projectId
-  const conversationId = end?.event.conversationId ?? start?.event.conversationId
+  // The anchor's own project, whatever the batch paired it with: a run counts for the project its
+  // end names.
+  const { projectId, conversationId } = event
   if (projectId !== undefined) document.projectId = projectId
   if (conversationId !== undefined) document.conversationId = conversationId
   if (start) document.start = startPart(start.event)
