@@ -25,6 +25,12 @@ export interface RunAnalytics {
 
 /** Rollup documents one query may read; a wider window is refused as `invalid_request`. */
 export const MAX_SCANNED_RUNS = 200_000
+/**
+ * The server gives up on a read after this long (MongoDB's `maxTimeMS`; FerretDB ignores it): a slow
+ * analytics read then fails alone, before the store connection's own 30 s bound would take the
+ * connection for a stuck one and replace it under the node's other reads.
+ */
+const READ_TIME_LIMIT_MS = 20_000
 /** Executions whose other pieces are read per query. */
 const EXECUTIONS_PER_READ = 500
 
@@ -44,6 +50,7 @@ export async function queryRunAnalytics(
   const inWindow = await models.runs
     .find(range)
     .limit(MAX_SCANNED_RUNS + 1)
+    .maxTimeMS(READ_TIME_LIMIT_MS)
     .lean<RunRollupDocument[]>()
   let scannedRuns = inWindow.length
   if (scannedRuns > MAX_SCANNED_RUNS) throw tooWide()
@@ -53,7 +60,10 @@ export async function queryRunAnalytics(
   for (let start = 0; start < incomplete.length; start += EXECUTIONS_PER_READ) {
     const executionIds = incomplete.slice(start, start + EXECUTIONS_PER_READ)
     // Every piece of these executions: some may lie outside the window, or name no project.
-    const pieces = await models.runs.find({ executionId: { $in: executionIds } }).lean<RunRollupDocument[]>()
+    const pieces = await models.runs
+      .find({ executionId: { $in: executionIds } })
+      .maxTimeMS(READ_TIME_LIMIT_MS)
+      .lean<RunRollupDocument[]>()
     scannedRuns += pieces.length
     if (scannedRuns > MAX_SCANNED_RUNS) throw tooWide()
     for (const [id, documents] of groupByExecution(pieces)) assembled.set(id, assembleExecution(documents))
