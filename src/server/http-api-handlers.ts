@@ -1,14 +1,13 @@
 import { mayWatchConversation, mayWatchExecution, type AccessClaims } from '../auth/access-claims.js'
-import { errorBody, httpStatusOf, type ErrorBody, type ErrorCode } from '../errors.js'
 import type { StampedAgentEvent } from '../events/schemas.js'
 import type { EventStore, ExecutionSummary } from '../store/event-store.js'
-import { encodeExecutionsCursor, type ApiRequest } from './http-api-requests.js'
+import type { AnalyticsCache } from './analytics-cache.js'
+import { failure, fromStore, ok, type ApiAnswer } from './http-api-answers.js'
+import { encodeExecutionsCursor } from './http-api-parameters.js'
+import type { ApiRequest } from './http-api-requests.js'
+import { answerAnalytics, answerExecutionsList } from './http-api-run-answers.js'
 
-/** What a route answers: a status and a JSON body. */
-export interface ApiAnswer {
-  readonly status: number
-  readonly body: unknown
-}
+export type { ApiAnswer } from './http-api-answers.js'
 
 /** `200` of `GET /api/executions/:id/events`. */
 export interface ExecutionEventsPage {
@@ -33,27 +32,24 @@ export interface ConversationExecutionsPage {
   readonly nextAfter: string | null
 }
 
-/** A store read failed: the request is answered `store_unavailable`, never `internal_error`. */
-export class StoreReadError extends Error {
-  constructor(cause: unknown) {
-    super('the store could not be read', { cause })
-    this.name = 'StoreReadError'
-  }
-}
-
 /**
  * Answers an authenticated, validated request: authorizes it against what the store knows of the
  * execution or conversation, then reads it. Authorization comes before any answer that depends on
  * existence, so a forbidden request cannot tell an unknown execution from another tenant's.
- * Throws {@link StoreReadError} when the store fails.
- * @example const { status, body } = await answerApiRequest(store, claims, parsed.request)
+ * Throws `StoreReadError` when the store fails.
+ * @example const { status, body } = await answerApiRequest(store, claims, parsed.request, cache)
  */
 export async function answerApiRequest(
   store: EventStore,
   claims: AccessClaims,
   request: ApiRequest,
+  analyticsCache: AnalyticsCache,
 ): Promise<ApiAnswer> {
   switch (request.route) {
+    case 'executions':
+      return answerExecutionsList(store, claims, request)
+    case 'analytics':
+      return answerAnalytics(store, claims, request, analyticsCache)
     case 'execution': {
       const summary = await readableExecution(store, claims, request.executionId)
       if ('error' in summary) return summary.error
@@ -96,21 +92,6 @@ export async function answerApiRequest(
   }
 }
 
-/**
- * An error answer: the code's status from the catalogue, and `{ error: { code, message } }`.
- * @example failure('not_found')
- */
-export function failure(
-  code: ErrorCode,
-  message?: string,
-): ApiAnswer & { readonly body: { error: ErrorBody } } {
-  return { status: httpStatusOf(code), body: { error: errorBody(code, message) } }
-}
-
-function ok<T>(body: T): ApiAnswer {
-  return { status: 200, body }
-}
-
 /** The execution's summary when the claims may read it; `forbidden` comes before `not_found`. */
 async function readableExecution(
   store: EventStore,
@@ -147,12 +128,4 @@ function positionOf(summary: ExecutionSummary): { startedAt: Date; executionId: 
   // The upsert that creates a summary sets startedAt: a summary without one is a corrupt document.
   if (!summary.startedAt) throw new Error(`the summary of ${summary.executionId} has no startedAt`)
   return { startedAt: summary.startedAt, executionId: summary.executionId }
-}
-
-async function fromStore<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read()
-  } catch (error) {
-    throw new StoreReadError(error)
-  }
 }

@@ -1,6 +1,19 @@
 import { errorBody, type ErrorBody } from '../errors.js'
 import { EVENT_TYPES, isAgentEventType, type AgentEventType } from '../events/schemas.js'
 import type { ConversationExecutionsCursor } from '../store/event-store.js'
+import {
+  cursorParameter,
+  integerParameter,
+  InvalidParameter,
+  MAX_ID_LENGTH,
+  singleParameter,
+} from './http-api-parameters.js'
+import {
+  parseAnalytics,
+  parseExecutionsList,
+  type AnalyticsRequest,
+  type ExecutionsListRequest,
+} from './http-api-run-requests.js'
 
 /** The resources of the HTTP history API, by route. */
 export type ApiRequest =
@@ -26,10 +39,12 @@ export type ApiRequest =
       /** At most this many executions (`limit`, 1..1000, default 100). */
       readonly limit: number
     }
+  | ExecutionsListRequest
+  | AnalyticsRequest
 
 export type ApiRoute = ApiRequest['route']
 
-/** A path of the API matched to its route, its id still percent-encoded. */
+/** A path of the API matched to its route, its id still percent-encoded ('' for routes without one). */
 export interface RouteMatch {
   readonly route: ApiRoute
   readonly rawId: string
@@ -43,10 +58,11 @@ export const ALLOWED_METHODS = ['GET', 'HEAD'] as const
 
 export const DEFAULT_PAGE_LIMIT = 100
 export const MAX_PAGE_LIMIT = 1000
-/** The longest execution or conversation id, as in the event schemas. */
-export const MAX_ID_LENGTH = 200
 
 const ROUTES: readonly { readonly pattern: RegExp; readonly route: ApiRoute }[] = [
+  // The lists have no id in their path: an empty capture.
+  { pattern: /^\/api\/executions()$/, route: 'executions' },
+  { pattern: /^\/api\/analytics()$/, route: 'analytics' },
   { pattern: /^\/api\/executions\/([^/]*)\/events$/, route: 'execution-events' },
   { pattern: /^\/api\/executions\/([^/]*)$/, route: 'execution' },
   { pattern: /^\/api\/conversations\/([^/]*)\/executions$/, route: 'conversation-executions' },
@@ -79,8 +95,14 @@ export function matchRoute(path: string): RouteMatch | undefined {
  * const parsed = parseApiRequest(matchRoute(path), new URLSearchParams('after=100&limit=50'))
  * if (!parsed.ok) return sendError(response, parsed.error)
  */
-export function parseApiRequest(match: RouteMatch, query: URLSearchParams): ParsedRequest {
+export function parseApiRequest(
+  match: RouteMatch,
+  query: URLSearchParams,
+  now: number = Date.now(),
+): ParsedRequest {
   try {
+    if (match.route === 'executions') return { ok: true, request: parseExecutionsList(query) }
+    if (match.route === 'analytics') return { ok: true, request: parseAnalytics(query, now) }
     const id = decodeId(match)
     switch (match.route) {
       case 'execution':
@@ -99,7 +121,7 @@ export function parseApiRequest(match: RouteMatch, query: URLSearchParams): Pars
         }
       }
       case 'conversation-executions': {
-        const after = cursorParameter(query)
+        const after = cursorParameter(query, 'after', 'nextAfter')
         return {
           ok: true,
           request: {
@@ -118,37 +140,6 @@ export function parseApiRequest(match: RouteMatch, query: URLSearchParams): Pars
   }
 }
 
-/**
- * The opaque `nextAfter` of a page of a conversation's executions: its last execution's position.
- * @example encodeExecutionsCursor({ startedAt: summary.startedAt, executionId: summary.executionId })
- */
-export function encodeExecutionsCursor(cursor: ConversationExecutionsCursor): string {
-  return Buffer.from(JSON.stringify([cursor.startedAt.getTime(), cursor.executionId])).toString('base64url')
-}
-
-/**
- * The position an `after` of the conversation route names, or undefined when it is not one that
- * {@link encodeExecutionsCursor} made.
- * @example decodeExecutionsCursor(encodeExecutionsCursor(cursor)) // equal to cursor
- */
-export function decodeExecutionsCursor(text: string): ConversationExecutionsCursor | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined
-  let value: unknown
-  try {
-    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
-  } catch {
-    return undefined
-  }
-  if (!Array.isArray(value) || value.length !== 2) return undefined
-  const [time, executionId] = value as unknown[]
-  if (!Number.isSafeInteger(time) || typeof executionId !== 'string') return undefined
-  if (executionId.length === 0 || executionId.length > MAX_ID_LENGTH) return undefined
-  const startedAt = new Date(time as number)
-  return Number.isNaN(startedAt.getTime()) ? undefined : { startedAt, executionId }
-}
-
-class InvalidParameter extends Error {}
-
 function decodeId(match: RouteMatch): string {
   const name = match.route === 'conversation-executions' ? 'conversation id' : 'execution id'
   let id: string
@@ -162,27 +153,6 @@ function decodeId(match: RouteMatch): string {
   return id
 }
 
-/** The one value of a parameter; given twice is ambiguous, so invalid. */
-function singleParameter(query: URLSearchParams, name: string): string | undefined {
-  const values = query.getAll(name)
-  if (values.length > 1) throw new InvalidParameter(`\`${name}\` must be given at most once`)
-  return values[0]
-}
-
-function integerParameter(
-  query: URLSearchParams,
-  name: string,
-  min: number,
-  max: number,
-): number | undefined {
-  const text = singleParameter(query, name)
-  if (text === undefined) return undefined
-  const value = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN
-  if (!Number.isSafeInteger(value) || value < min || value > max)
-    throw new InvalidParameter(`\`${name}\` must be an integer from ${min} to ${max}`)
-  return value
-}
-
 function typesParameter(query: URLSearchParams): AgentEventType[] | undefined {
   const text = singleParameter(query, 'types')
   if (text === undefined) return undefined
@@ -194,12 +164,4 @@ function typesParameter(query: URLSearchParams): AgentEventType[] | undefined {
         `${JSON.stringify(unknown[0]?.slice(0, 50))} is not one`,
     )
   return [...new Set(names as AgentEventType[])]
-}
-
-function cursorParameter(query: URLSearchParams): ConversationExecutionsCursor | undefined {
-  const text = singleParameter(query, 'after')
-  if (text === undefined) return undefined
-  const cursor = decodeExecutionsCursor(text)
-  if (!cursor) throw new InvalidParameter('`after` must be the `nextAfter` of a previous page')
-  return cursor
 }

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TokenVerification } from '../auth/verify-token.js'
 import { getLogger } from '../logger.js'
 import type { EventStore } from '../store/event-store.js'
-import { answerApiRequest, failure, StoreReadError, type ApiAnswer } from './http-api-handlers.js'
+import { AnalyticsCache } from './analytics-cache.js'
+import { failure, StoreReadError, type ApiAnswer } from './http-api-answers.js'
+import { answerApiRequest } from './http-api-handlers.js'
 import {
   ALLOWED_METHODS,
   isApiPath,
@@ -12,6 +14,7 @@ import {
 } from './http-api-requests.js'
 
 export type { ConversationExecutionsPage, ExecutionAnswer, ExecutionEventsPage } from './http-api-handlers.js'
+export type { AnalyticsAnswer, ExecutionsListPage } from './http-api-run-answers.js'
 
 export interface HttpApiOptions {
   /** The store; undefined when the node has no MONGODB_URI: every route then answers 503 store_unavailable. */
@@ -34,6 +37,10 @@ const ALLOW = ALLOWED_METHODS.join(', ')
  * - `GET /api/executions/:id`: the execution's summary, `{ execution }`.
  * - `GET /api/conversations/:id/executions?after=&limit=`: a page of the conversation's execution
  *   summaries, `{ conversationId, executions, nextAfter }`.
+ * - `GET /api/executions?projectId=&conversationId=&status=&q=&limit=&before=`: the runs list, newest
+ *   first, of what the token may watch, `{ executions, nextBefore }`.
+ * - `GET /api/analytics?projectId=&from=&to=&groupBy=&passScore=`: statistics per agent or
+ *   department, `{ projectId, from, to, groupBy, groups, scannedRuns }`.
  *
  * Checked in this order: route (404 `not_found`), method (405 `method_not_allowed` with `Allow`),
  * token (401 `token_*`), store (503 `store_unavailable`), path id and query (400 `invalid_request`),
@@ -47,6 +54,7 @@ const ALLOW = ALLOWED_METHODS.join(', ')
  * })
  */
 export function createHttpApi(options: HttpApiOptions): HttpApi {
+  const analyticsCache = new AnalyticsCache()
   return async (request, response) => {
     const url = request.url ?? '/'
     const queryStart = url.indexOf('?')
@@ -55,7 +63,7 @@ export function createHttpApi(options: HttpApiOptions): HttpApi {
     const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1))
     const match = matchRoute(path)
     try {
-      send(response, await answer(options, request, match, query))
+      send(response, await answer(options, analyticsCache, request, match, query))
     } catch (error) {
       sendUnexpected(response, error, match)
     }
@@ -65,6 +73,7 @@ export function createHttpApi(options: HttpApiOptions): HttpApi {
 
 async function answer(
   options: HttpApiOptions,
+  analyticsCache: AnalyticsCache,
   request: IncomingMessage,
   match: RouteMatch | undefined,
   query: URLSearchParams,
@@ -81,7 +90,7 @@ async function answer(
   if (!options.store) return failure('store_unavailable', 'This node has no store: history is not available')
   const parsed = parseApiRequest(match, query)
   if (!parsed.ok) return failure(parsed.error.code, parsed.error.message)
-  return answerApiRequest(options.store, verification.claims, parsed.request)
+  return answerApiRequest(options.store, verification.claims, parsed.request, analyticsCache)
 }
 
 function send(

@@ -3,25 +3,12 @@ import { AgentEventsError } from '../errors.js'
 import type { RecordedEvent } from '../events/recorded-event.js'
 import type { PersistOutcome } from './event-store.js'
 import { eventDocumentOf, type EventDocument, type StoreModels } from './models.js'
+import { DUPLICATE_KEY, documentErrorsOf } from './write-errors.js'
 
-const DUPLICATE_KEY = 11000
 /** MongoDB's largest document (`maxBsonObjectSize`), FerretDB's too. */
 const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 /** Room left for the fields next to the payload before a document's exact size is worth computing. */
 const FIELDS_ALLOWANCE_BYTES = 64 * 1024
-
-interface RawWriteError {
-  readonly index?: number
-  readonly code?: number
-  readonly errmsg?: string
-  readonly err?: { index?: number; code?: number; errmsg?: string }
-}
-
-interface WriteError {
-  readonly index: number
-  readonly code: number
-  readonly errmsg?: string
-}
 
 /**
  * Inserts a batch of events with one unordered `insertMany`: each event comes back `stored`,
@@ -78,25 +65,4 @@ function documentOversize(document: EventDocument): AgentEventsError | undefined
     'store_rejected',
     `The event's document is ${bytes} bytes; MongoDB stores at most ${MAX_DOCUMENT_BYTES} bytes per document`,
   )
-}
-
-/**
- * The per-document errors of an unordered insert, when the error accounts for every document:
- * each one either inserted or refused. Anything else (a network error surfaces as a bulk error with
- * no write errors) is transient and the whole batch must be retried.
- */
-function documentErrorsOf(error: unknown, documentCount: number): WriteError[] | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const { writeErrors, result } = error as { writeErrors?: unknown; result?: { insertedCount?: unknown } }
-  const list = (
-    Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []
-  ) as RawWriteError[]
-  const insertedCount = typeof result?.insertedCount === 'number' ? result.insertedCount : undefined
-  if (list.length === 0 || insertedCount === undefined || insertedCount + list.length !== documentCount)
-    return undefined
-  return list.map((entry) => ({
-    index: entry.index ?? entry.err?.index ?? -1,
-    code: entry.code ?? entry.err?.code ?? -1,
-    errmsg: entry.errmsg ?? entry.err?.errmsg,
-  }))
 }

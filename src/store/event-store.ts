@@ -1,8 +1,11 @@
 import type { AgentEventsError } from '../errors.js'
 import type { RecordedEvent } from '../events/recorded-event.js'
 import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
+import { queryRunAnalytics, type RunAnalytics, type RunAnalyticsQuery } from './analytics-queries.js'
 import { insertEvents } from './event-inserts.js'
+import { listExecutions, type ExecutionListQuery, type ListedExecution } from './execution-listing.js'
 import type { ExecutionDocument } from './models.js'
+import { recordRunRollups } from './run-rollups.js'
 import { StoreConnection } from './store-connection.js'
 import { applyExecutionUpdate } from './summary-writes.js'
 import { buildExecutionUpdates } from './summary-updates.js'
@@ -88,9 +91,11 @@ export class EventStore {
   ): Promise<PersistOutcome[]> {
     const outcomes = await this.connection.run((models) => insertEvents(models, records))
     const accepted = records.filter((_, index) => outcomes[index]?.status !== 'rejected')
+    const events = accepted.map((record) => record.event)
+    await this.connection.run((models) => recordRunRollups(models, events))
     const exclusively = options.exclusively ?? ((_, update) => update())
     // Duplicates too: an earlier delivery may have stored the event and crashed before counting it.
-    const updates = buildExecutionUpdates(accepted.map((record) => record.event))
+    const updates = buildExecutionUpdates(events)
     // Executions are independent: a few of them are updated at once.
     for (let start = 0; start < updates.length; start += PARALLEL_SUMMARY_UPDATES) {
       await Promise.all(
@@ -165,6 +170,23 @@ export class EventStore {
       models.executions.distinct('projectId', { conversationId }),
     )
     return projects.filter((project): project is string => typeof project === 'string')
+  }
+
+  /**
+   * The runs list: the summaries the query's scope allows, newest first, filtered and paged.
+   * @example const [newest] = await store.listExecutions({ scope: { executionIds: '*', conversationIds: [], projectIds: [] } })
+   */
+  listExecutions(query: ExecutionListQuery): Promise<ListedExecution[]> {
+    return this.connection.run((models) => listExecutions(models, query))
+  }
+
+  /**
+   * Per agent or department statistics of the runs that ended in a window, from the rollups written
+   * by {@link persistBatch}. A window of more than 200,000 rollup documents is `invalid_request`.
+   * @example const { groups } = await store.getRunAnalytics({ projectId: 'p', from, to, groupBy: 'agent' })
+   */
+  getRunAnalytics(query: RunAnalyticsQuery): Promise<RunAnalytics> {
+    return this.connection.run((models) => queryRunAnalytics(models, query))
   }
 
   /** Number of stored events of an execution. */

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../events/recorded-event.js'
 import { Schema, type Connection, type Model } from 'mongoose'
+import { runRollupSchema, type RunRollupDocument } from './run-rollup-models.js'
 
 /**
  * One document per event. The event itself is kept whole as JSON in `payload`: agent payloads are
@@ -152,15 +153,20 @@ const executionSchema = new Schema<ExecutionDocument>(
   { collection: EXECUTIONS_COLLECTION, versionKey: false, autoIndex: false },
 )
 executionSchema.index({ conversationId: 1, startedAt: 1 })
+// The runs list, newest first: by project, and across projects.
+executionSchema.index({ projectId: 1, startedAt: 1, _id: 1 })
+executionSchema.index({ startedAt: 1, _id: 1 })
 
 export interface StoreModels {
   readonly events: Model<EventDocument>
   readonly executions: Model<ExecutionDocument>
+  readonly runs: Model<RunRollupDocument>
 }
 
 export function registerModels(connection: Connection): StoreModels {
   return {
     events: connection.model<EventDocument>('AgentEvent', eventSchema),
     executions: connection.model<ExecutionDocument>('AgentExecution', executionSchema),
+    runs: connection.model<RunRollupDocument>('AgentRun', runRollupSchema),
   }
 }

@@ -37,7 +37,8 @@ export class StoreConnection {
   /** Connects and makes sure the indexes exist. */
   static async open(uri: string, options: StoreConnectionOptions = {}): Promise<StoreConnection> {
     const current = await connect(uri, options.serverSelectionTimeoutMS ?? 10_000)
-    await Promise.all([current.models.events.createIndexes(), current.models.executions.createIndexes()])
+    const { events, executions, runs } = current.models
+    await Promise.all([events.createIndexes(), executions.createIndexes(), runs.createIndexes()])
     return new StoreConnection(current, uri, options)
   }
 

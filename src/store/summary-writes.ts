@@ -1,4 +1,5 @@
 import type { ExecutionDocument, StoreModels } from './models.js'
+import { DUPLICATE_KEY } from './write-errors.js'
 import {
   compactLedger,
   countUpdate,
@@ -10,7 +11,6 @@ import {
   type ExecutionUpdate,
 } from './summary-updates.js'
 
-const DUPLICATE_KEY = 11000
 /**
  * Per-event summary updates sent in one bulk write. FerretDB 1.24 holds a cursor for every matching
  * update until the command ends, and a command of about a hundred exhausts its pool for good.

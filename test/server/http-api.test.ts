@@ -415,7 +415,12 @@ describe('HTTP semantics', () => {
   })
 
   it('answers an unknown path under /api/ with 404 not_found, and leaves other paths alone', async () => {
-    for (const path of ['/api', '/api/executions', '/api/executions/x/events/more', '/api/conversations/x']) {
+    for (const path of [
+      '/api',
+      '/api/executions/x/events/more',
+      '/api/conversations/x',
+      '/api/analytics/x',
+    ]) {
       expect(await get(path, undefined)).toMatchObject({
         status: 404,
         body: { error: { code: 'not_found' } },
