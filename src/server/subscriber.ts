@@ -1,6 +1,6 @@
 import type { AccessClaims } from '../auth/access-claims.js'
 import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
-import { webMetrics } from '../metrics/web-metrics.js'
+import { webMetrics, type ClientProtocol } from '../metrics/web-metrics.js'
 import type { PreEncodedPacket } from './socket-io-packets.js'
 import { conversationRoom, executionRoom } from '../redis/keys.js'
 import type { SubscriptionTarget } from './protocol.js'
@@ -27,7 +27,7 @@ export class OutgoingEvent {
 
 /** How a subscriber's protocol reaches its client. */
 export interface EventSink {
-  readonly protocol: 'socket.io' | 'raw'
+  readonly protocol: ClientProtocol
   send(outgoing: OutgoingEvent): void
   /** Bytes queued on our side that the client has not taken yet. */
   bufferedBytes(): number

@@ -15,6 +15,7 @@ import { connectAdapterClients } from './adapter-clients.js'
 import { ClientAdmission } from './client-admission.js'
 import { createDeliveryAdapter, DeliveryAdapter } from './delivery-adapter.js'
 import { HistoryReader } from './history-reader.js'
+import { AgUiEndpoint } from './ag-ui/ag-ui-endpoint.js'
 import { createHttpApi } from './http-api.js'
 import { httpRoutes } from './http-routes.js'
 import { createOperationsEndpoints } from '../operations/operations-endpoints.js'
@@ -136,6 +137,13 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     intake,
   })
   const socketIo = attachSocketIoEndpoint(io, registry, service, { verify, intake })
+  const agUi = new AgUiEndpoint({
+    registry,
+    service,
+    admission,
+    verify,
+    heartbeatMs: resolved.heartbeatInterval,
+  })
   const adapter = io.of('/').adapter
   const readiness = new Readiness(
     {
@@ -151,6 +159,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
   routes = httpRoutes({
     routes: [
       createOperationsEndpoints(readiness),
+      agUi.route,
       createHttpApi({ store, authenticate: (request) => verify(tokenFromUpgradeRequest(request)) }),
       dashboardRoute,
     ],
@@ -169,6 +178,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     store,
     graceMs: resolved.shutdownGraceMs,
   })
+  shutdown.defer(() => agUi.close())
   try {
     if (!(adapter instanceof DeliveryAdapter)) throw new Error('the default namespace has no DeliveryAdapter')
     await adapter.confirmReceiving(resolved.startTimeoutMs)
@@ -178,7 +188,11 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     shutdown.defer(
       reportNodeState({
         clients: () => ({
-          connections: { 'socket.io': io.engine.clientsCount, raw: raw.clientCount },
+          connections: {
+            'socket.io': io.engine.clientsCount,
+            raw: raw.clientCount,
+            'ag-ui': agUi.streamCount,
+          },
           subscriptions: registry.stats().subscriptions,
         }),
         queue: queueStateReader(queue),
