@@ -99,7 +99,7 @@ describe('AG-UI mapping of a recorded orchestration', () => {
   })
 
   it('pairs tool results with their calls by toolCallId, else by order per agent and tool', () => {
-    const [search, outline, render] = ofType(agUi, EventType.TOOL_CALL_START)
+    const [search, outline] = ofType(agUi, EventType.TOOL_CALL_START)
     const results = ofType(agUi, EventType.TOOL_CALL_RESULT)
     expect(search?.toolCallId).toBe('call-search-1')
     expect(outline?.toolCallId).toBe('call-exec-film-9')
