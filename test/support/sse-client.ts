@@ -28,8 +28,9 @@ export interface SseStream {
   /** Resolves when the response ends: `end` cleanly, `aborted` when the connection was cut. */
   readonly ended: Promise<'end' | 'aborted'>
   waitForEvents(count: number, timeoutMs?: number): Promise<SseEvent[]>
-  /** Stops reading from the socket, as a stalled client does. */
+  /** Stops reading from the socket, as a stalled client does; {@link resume} undoes it. */
   pause(): void
+  resume(): void
   close(): void
 }
 
@@ -49,11 +50,16 @@ export function openSseStream(
     headers['Last-Event-ID'] = String(options.lastEventId)
   if (options.origin) headers.Origin = options.origin
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: options.method ?? 'GET', headers }, (response) => {
-      const stream = readStream(response)
-      onTestFinished(() => stream.close())
-      resolve(stream)
-    })
+    // A connection of its own: a pooled keep-alive socket could be one a stalled stream left unread.
+    const request = httpRequest(
+      url,
+      { method: options.method ?? 'GET', headers, agent: false },
+      (response) => {
+        const stream = readStream(response)
+        onTestFinished(() => stream.close())
+        resolve(stream)
+      },
+    )
     request.once('error', reject)
     request.end()
   })
@@ -95,6 +101,7 @@ function readStream(response: IncomingMessage): SseStream {
     waitForEvents: (count, timeoutMs = 15_000) =>
       until(() => events.length >= count && events, `${count} SSE events (have ${events.length})`, timeoutMs),
     pause: () => response.pause(),
+    resume: () => response.resume(),
     close: () => response.destroy(),
   }
 }
