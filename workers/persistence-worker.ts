@@ -21,6 +21,11 @@ export type PersistenceWorkerOptions = Pick<
   | 'workerMaxStalledCount'
 >
 
+/** Told of the events each batch stored (newly or already: redeliveries count), before their jobs complete. */
+export interface PersistedEventsListener {
+  onPersisted(events: readonly StampedAgentEvent[]): Promise<void>
+}
+
 const log = getLogger('persistence-worker')
 
 /**
@@ -38,6 +43,7 @@ export class PersistenceWorker {
   constructor(
     private readonly store: EventStore,
     options: PersistenceWorkerOptions,
+    private readonly persisted?: PersistedEventsListener,
   ) {
     this.coalescer = new BatchCoalescer((events) => this.persistBatch(events), {
       maxBatchSize: Math.min(options.workerBatchSize, options.workerConcurrency),
@@ -95,6 +101,7 @@ export class PersistenceWorker {
     const endTimer = metrics.batchSeconds.startTimer()
     try {
       const outcomes = await this.store.persistBatch(events)
+      await this.persisted?.onPersisted(events.filter((_, index) => outcomes[index]?.status !== 'rejected'))
       metrics.batchSize.observe(events.length)
       for (const outcome of outcomes) metrics.persisted.inc({ outcome: outcome.status })
       return outcomes
