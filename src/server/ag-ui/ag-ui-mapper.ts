@@ -8,20 +8,10 @@ import {
 } from '../../events/integration-fields.js'
 import type { AgentEventOf, AgentEventType, StampedAgentEvent } from '../../events/schemas.js'
 import { ToolCallPairing } from '../../events/tool-call-pairing.js'
+import { attribution, definedFields, withSource } from './ag-ui-source.js'
 
 export type { Event as AgUiEvent } from '@ag-ui/core'
-
-/** The key of every AG-UI event's `metadata` under which our event's identity is given. */
-export const AG_UI_METADATA_KEY = 'agentEvents'
-
-/** `metadata.agentEvents` of an AG-UI event: the event of ours it was made from. */
-export interface AgUiSource {
-  readonly id: string
-  readonly seq: number
-  readonly type: AgentEventType
-  /** Fields of our event the AG-UI event has no place for (token usage, tool success, ...). */
-  readonly details?: Readonly<Record<string, unknown>>
-}
+export { AG_UI_METADATA_KEY, type AgUiSource } from './ag-ui-source.js'
 
 /** Sub-agents (agents started and not completed) tracked at once; past it, an `agent-start` is a `CUSTOM` event. */
 export const MAX_OPEN_AGENTS = 16_384
@@ -297,22 +287,4 @@ export class AgUiRunMapper {
       totalTokens: Math.round(this.usage.total),
     }
   }
-}
-
-function attribution(runId: string | undefined): { subagentRunId?: string } {
-  return runId === undefined ? {} : { subagentRunId: runId }
-}
-
-function withSource(agUi: AgUiEvent, event: StampedAgentEvent, details?: Record<string, unknown>): AgUiEvent {
-  const source: AgUiSource = {
-    id: event.id,
-    seq: event.seq,
-    type: event.type,
-    ...(details && Object.keys(details).length > 0 ? { details } : {}),
-  }
-  return { ...agUi, timestamp: Date.parse(event.timestamp), metadata: { [AG_UI_METADATA_KEY]: source } }
-}
-
-function definedFields(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
 }
