@@ -12,6 +12,7 @@ import { emitInOrder, storedEvents } from '../support/ag-ui-stack.js'
 import { uniqueName } from '../support/names.js'
 import { orchestrationScript, SCRIPT_START, stampedScript } from '../support/orchestration-script.js'
 import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js'
+import { startWorkerProcess } from '../support/stack-processes.js'
 import { stackNames, startTestEmitter, until, type StackNames } from '../support/web-node-stack.js'
 
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
@@ -174,5 +175,21 @@ describe('OpenTelemetry export of finished executions', () => {
     expect(receiver.exports[0]?.body).toEqual(
       encodeTraceRequest(buildExecutionTrace(events).spans, 'film-studio'),
     )
+  })
+
+  it('runs in the Procfile worker process when OTEL_EXPORTER_OTLP_ENDPOINT is set, and stops cleanly', async () => {
+    const stack = names()
+    const receiver = await startOtlpReceiver()
+    const worker = await startWorkerProcess(stack, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_SERVICE_NAME: 'worker-process',
+    })
+    const emitter = await startTestEmitter(stack)
+    const executionId = uniqueName('exec-process')
+    await emitInOrder(emitter, orchestrationScript({ executionId }))
+
+    await until(() => receiver.exports.length === 1, 'the trace export', 30_000)
+    expect(receiver.spans().map((span) => span.traceId)).toEqual(Array(10).fill(traceIdOf(executionId)))
+    expect(await worker.process.kill('SIGTERM')).toBe(0)
   })
 })
