@@ -3,7 +3,11 @@ import { Redis } from 'ioredis'
 import { describe, expect, inject, it, onTestFinished } from 'vitest'
 import { parseConfig } from '../../src/config.js'
 import { buildExecutionTrace } from '../../src/integrations/otel/execution-trace.js'
-import { ExecutionTraceExporter } from '../../src/integrations/otel/execution-trace-exporter.js'
+import {
+  ExecutionTraceExporter,
+  traceJobIdOf,
+  traceQueueNameOf,
+} from '../../src/integrations/otel/execution-trace-exporter.js'
 import { encodeTraceRequest } from '../../src/integrations/otel/otlp-json.js'
 import { traceIdOf } from '../../src/integrations/otel/trace-ids.js'
 import { EventStore } from '../../src/store/event-store.js'
@@ -50,15 +54,13 @@ async function startTracingWorker(
 /** A handle on the export jobs, to see what was scheduled and what became of it. */
 function traceJobs(stack: StackNames): Queue {
   const connection = new Redis(stack.redisUrl, { maxRetriesPerRequest: null })
-  const queue = new Queue(`${stack.queueName}-traces`, { connection })
+  const queue = new Queue(traceQueueNameOf(stack.queueName), { connection })
   onTestFinished(async () => {
     await queue.close()
     connection.disconnect()
   })
   return queue
 }
-
-const jobIdOf = (executionId: string) => `trace_${traceIdOf(executionId)}`
 
 describe('OpenTelemetry export of finished executions', () => {
   it('exports an orchestration emitted through the real stack as one trace, once', async () => {
@@ -117,14 +119,14 @@ describe('OpenTelemetry export of finished executions', () => {
 
     // A redelivered orchestration-complete schedules nothing: the finished job is the mark.
     const jobs = traceJobs(stack)
-    const finishedOn = (await jobs.getJob(jobIdOf(executionId)))?.finishedOn
+    const finishedOn = (await jobs.getJob(traceJobIdOf(executionId)))?.finishedOn
     await traces.onPersisted(events)
     expect(await jobs.getJobCounts('waiting', 'active', 'delayed')).toEqual({
       waiting: 0,
       active: 0,
       delayed: 0,
     })
-    expect((await jobs.getJob(jobIdOf(executionId)))?.finishedOn).toBe(finishedOn)
+    expect((await jobs.getJob(traceJobIdOf(executionId)))?.finishedOn).toBe(finishedOn)
     expect(receiver.exports).toHaveLength(1)
   })
 
@@ -152,8 +154,8 @@ describe('OpenTelemetry export of finished executions', () => {
     await emitInOrder(emitter, orchestrationScript({ executionId }))
 
     const jobs = traceJobs(stack)
-    await until(async () => (await jobs.getJob(jobIdOf(executionId)))?.finishedOn, 'the export to fail')
-    expect(await (await jobs.getJob(jobIdOf(executionId)))?.getState()).toBe('failed')
+    await until(async () => (await jobs.getJob(traceJobIdOf(executionId)))?.finishedOn, 'the export to fail')
+    expect(await (await jobs.getJob(traceJobIdOf(executionId)))?.getState()).toBe('failed')
     expect(receiver.exports.map((received) => received.status)).toEqual([400])
   })
 
@@ -168,7 +170,10 @@ describe('OpenTelemetry export of finished executions', () => {
     await traces.onPersisted(complete)
 
     const jobs = traceJobs(stack)
-    await until(async () => ((await jobs.getJob(jobIdOf(executionId)))?.attemptsMade ?? 0) >= 2, 'two waits')
+    await until(
+      async () => ((await jobs.getJob(traceJobIdOf(executionId)))?.attemptsMade ?? 0) >= 2,
+      'two waits',
+    )
     expect(receiver.exports).toHaveLength(0)
     await store.persistBatch(events.slice(0, -1))
     await until(() => receiver.exports.length === 1, 'the trace export')

@@ -13,7 +13,7 @@ import { traceIdOf } from './trace-ids.js'
 
 export interface ExecutionTraceExporterOptions {
   readonly redisUrl: string
-  /** The persistence queue's name; the export jobs use `<queueName>-traces`. */
+  /** The persistence queue's name; the export jobs use {@link traceQueueNameOf} of it. */
   readonly queueName: string
   /** Where the execution's events are read from. */
   readonly store: EventStore
@@ -32,6 +32,19 @@ export const EXPORT_MARKER_SECONDS = 7 * 24 * 3600
 export const SPANS_PER_REQUEST = 1000
 const EVENTS_PER_READ = 10_000
 const EXPORT_JOB = 'export-trace'
+
+/**
+ * The BullMQ queue of the trace exports, beside the persistence queue it follows.
+ * @example traceQueueNameOf('agent-events') // 'agent-events-traces'
+ */
+export const traceQueueNameOf = (queueName: string): string => `${queueName}-traces`
+
+/**
+ * The job id of an execution's export: one job per execution, so a second add is a no-op while the
+ * first is kept. BullMQ forbids ':' in ids, which an execution id may hold: the trace id is hex.
+ * @example traceJobIdOf('exec-123') // 'trace_' + 32 hex digits
+ */
+export const traceJobIdOf = (executionId: string): string => `trace_${traceIdOf(executionId)}`
 
 interface TraceExportJob {
   readonly executionId: string
@@ -74,7 +87,7 @@ export class ExecutionTraceExporter {
   constructor(private readonly options: ExecutionTraceExporterOptions) {
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
     this.connection.on('error', (error) => log.warn({ err: error }, 'redis error'))
-    const name = `${options.queueName}-traces`
+    const name = traceQueueNameOf(options.queueName)
     this.queue = new Queue<TraceExportJob>(name, { connection: this.connection })
     this.queue.on('error', (error) => log.warn({ err: error }, 'trace queue error'))
     this.worker = new Worker<TraceExportJob>(name, (job) => this.export(job), {
@@ -143,8 +156,7 @@ export class ExecutionTraceExporter {
 
   private jobOptions(executionId: string): JobsOptions {
     return {
-      // BullMQ forbids ':' in ids, which an execution id may hold: the trace id is hex.
-      jobId: `trace_${traceIdOf(executionId)}`,
+      jobId: traceJobIdOf(executionId),
       attempts: this.options.attempts,
       backoff: { type: 'exponential', delay: this.options.backoffMs },
       removeOnComplete: { age: EXPORT_MARKER_SECONDS },
