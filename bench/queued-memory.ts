@@ -36,7 +36,7 @@ export async function queuedMemory(context: BenchContext, namespace: CaseNamespa
   const queueKeys = `${shardKeyBase(namespace.keyPrefix, 0)}:${namespace.queueName}:*`
   const executionKeys = `${shardKeyBase(namespace.keyPrefix, 0)}:exec:*`
   const store = await EventStore.open(databaseUri(context.mongoUrl, namespace.dbName))
-  const pump = new PersistenceWorker(store, config, { pump: true, persist: false })
+  const pump = new PersistenceWorker(store, config, { roles: { pump: true, persist: false } })
   try {
     await withEmitter(context, namespace, async (emitter) => {
       await Promise.all(events.map((event) => emitter.emitAgentEvent(event)))

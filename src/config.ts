@@ -15,6 +15,35 @@ const commaList = z
       .filter((item) => item !== ''),
   )
 
+/** OTLP headers (`key=value,key2=value2`, values percent-encoded), as the OpenTelemetry specification defines them. */
+const otlpHeaders = z
+  .string()
+  .optional()
+  .transform((text, context) => {
+    const headers: Record<string, string> = {}
+    for (const pair of (text ?? '').split(',')) {
+      if (pair.trim() === '') continue
+      const separator = pair.indexOf('=')
+      const key = pair.slice(0, separator).trim()
+      let value: string | undefined
+      try {
+        value = separator > 0 ? decodeURIComponent(pair.slice(separator + 1).trim()) : undefined
+      } catch {
+        value = undefined
+      }
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key) || value === undefined) {
+        context.issues.push({
+          code: 'custom',
+          input: text,
+          message: 'must be key=value pairs separated by commas',
+        })
+        return z.NEVER
+      }
+      headers[key] = value
+    }
+    return headers
+  })
+
 /**
  * Every environment variable the project reads, with its default. This module is the only one that
  * reads `process.env`; README.md's configuration table and `.env.example` mirror it.
@@ -83,6 +112,17 @@ const environmentSchema = z.object({
   ALLOWED_ORIGINS: commaList,
   SHUTDOWN_GRACE_MS: integer(10_000, 0),
 
+  // OpenTelemetry trace export of the persistence workers (off unless an endpoint is set).
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: otlpHeaders,
+  OTEL_EXPORTER_OTLP_TIMEOUT: z.coerce.number().int().min(1).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: z.coerce.number().int().min(1).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('agent-events'),
+  TRACE_EXPORT_ATTEMPTS: integer(10, 1),
+  TRACE_EXPORT_BACKOFF_MS: integer(1_000, 1),
+
   // Authentication of web node clients (src/auth/auth-options.ts reads these).
   AUTH_JWT_SECRET: optionalText,
   AUTH_PUBLIC_KEY_FILE: optionalText,
@@ -145,6 +185,14 @@ function toConfig(e: z.output<typeof environmentSchema>) {
       allowedOrigins: e.ALLOWED_ORIGINS,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     },
+    otel: {
+      tracesEndpoint: tracesEndpointOf(e),
+      headers: { ...e.OTEL_EXPORTER_OTLP_HEADERS, ...e.OTEL_EXPORTER_OTLP_TRACES_HEADERS },
+      timeoutMs: e.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? e.OTEL_EXPORTER_OTLP_TIMEOUT ?? 10_000,
+      serviceName: e.OTEL_SERVICE_NAME,
+      exportAttempts: e.TRACE_EXPORT_ATTEMPTS,
+      exportBackoffMs: e.TRACE_EXPORT_BACKOFF_MS,
+    },
     auth: {
       NODE_ENV: e.NODE_ENV,
       AUTH_JWT_SECRET: e.AUTH_JWT_SECRET,
@@ -156,6 +204,16 @@ function toConfig(e: z.output<typeof environmentSchema>) {
       AUTH_DISABLED: e.AUTH_DISABLED,
     },
   }
+}
+
+/**
+ * Where traces go: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as is, else `OTEL_EXPORTER_OTLP_ENDPOINT` with
+ * `v1/traces` appended (the OpenTelemetry rule); undefined (export off) when neither is set.
+ */
+function tracesEndpointOf(e: z.output<typeof environmentSchema>): string | undefined {
+  if (e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+  if (!e.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined
+  return `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
 }
 
 /** The validated, frozen configuration of a process. */
@@ -171,6 +229,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const config = toConfig(parsed.data)
   Object.freeze(config.web)
   Object.freeze(config.auth)
+  Object.freeze(config.otel.headers)
+  Object.freeze(config.otel)
   return Object.freeze(config)
 }
 

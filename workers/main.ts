@@ -2,6 +2,7 @@ import { loadConfig } from '../src/config.js'
 import { getLogger } from '../src/logger.js'
 import { Readiness } from '../src/operations/readiness.js'
 import { whenStopRequested } from '../src/operations/stop-requests.js'
+import { ExecutionTraceExporter } from '../src/integrations/otel/execution-trace-exporter.js'
 import { EventStore } from '../src/store/event-store.js'
 import { startMetricsServer, type MetricsServer } from './metrics-server.js'
 import { PersistenceWorker } from './persistence-worker.js'
@@ -12,7 +13,9 @@ const log = getLogger('worker-main')
 const READINESS_TIMEOUT_MS = 2000
 
 const store = await EventStore.open(config.mongodbUri)
-const worker = new PersistenceWorker(store, config)
+const traces = ExecutionTraceExporter.fromConfig(config, store)
+await traces?.start()
+const worker = new PersistenceWorker(store, config, traces ? { persisted: traces } : {})
 await worker.start()
 const readiness = new Readiness(
   { redis: () => worker.ping(), store: () => store.ping() },
@@ -35,6 +38,7 @@ whenStopRequested((reason) => {
   const hardStop = setTimeout(() => process.exit(1), config.workerShutdownGraceMs).unref()
   void worker
     .close()
+    .then(() => traces?.close())
     .then(() => Promise.all([store.close(), metricsServer?.close()]))
     .then(() => {
       clearTimeout(hardStop)

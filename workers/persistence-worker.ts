@@ -5,6 +5,7 @@ import { Redis } from 'ioredis'
 import type { Config } from '../src/config.js'
 import type { AgentEventsError } from '../src/errors.js'
 import { parseRecordedEvent, type RecordedEvent } from '../src/events/recorded-event.js'
+import type { StampedAgentEvent } from '../src/events/schemas.js'
 import { getLogger } from '../src/logger.js'
 import { workerMetrics } from '../src/metrics/worker-metrics.js'
 import {
@@ -44,10 +45,16 @@ export type PersistenceWorkerOptions = Pick<
   | 'pumpClaimIdleMs'
 >
 
-/** What a worker process does: move inboxes into the queues, persist the queues' jobs, or both. */
-export interface PersistenceWorkerRoles {
-  readonly pump: boolean
-  readonly persist: boolean
+/** Told of every batch the worker stored, before its jobs complete (the OpenTelemetry exporter). */
+export interface PersistedEventsListener {
+  onPersisted(events: readonly StampedAgentEvent[]): Promise<void>
+}
+
+export interface PersistenceWorkerParts {
+  /** What the worker does: move inboxes into the queues, persist the queues' jobs, or both. @default both */
+  readonly roles?: { readonly pump: boolean; readonly persist: boolean }
+  /** Told of every stored batch (duplicates included) before its jobs complete. */
+  readonly persisted?: PersistedEventsListener
 }
 
 /** An event a job carried that will not be stored: refused by the store, or unusable. */
@@ -80,7 +87,7 @@ export class PersistenceWorker {
   constructor(
     private readonly store: EventStore,
     private readonly options: PersistenceWorkerOptions,
-    private readonly roles: PersistenceWorkerRoles = { pump: true, persist: true },
+    private readonly parts: PersistenceWorkerParts = {},
   ) {
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
     this.connection.on('error', (error) => log.warn({ err: error }, 'redis error'))
@@ -104,8 +111,9 @@ export class PersistenceWorker {
       keyPrefix: this.options.redisKeyPrefix,
       shardCount: this.options.shardCount,
     })
-    if (this.roles.pump) await Promise.all(this.queues.map((queue, shard) => this.startPump(queue, shard)))
-    if (this.roles.persist) await Promise.all(this.queues.map((queue) => this.startWorker(queue)))
+    const roles = this.parts.roles ?? { pump: true, persist: true }
+    if (roles.pump) await Promise.all(this.queues.map((queue, shard) => this.startPump(queue, shard)))
+    if (roles.persist) await Promise.all(this.queues.map((queue) => this.startWorker(queue)))
   }
 
   /** Whether the worker's Redis connection is up (readiness). */
@@ -181,6 +189,8 @@ export class PersistenceWorker {
       const outcomes = await this.store.persistRecorded(records, {
         exclusively: (executionId, update) => this.lease.exclusively(executionId, update),
       })
+      const persisted = records.filter((_, index) => outcomes[index]?.status !== 'rejected')
+      await this.parts.persisted?.onPersisted(persisted.map((record) => record.event))
       metrics.batchSize.observe(records.length)
       for (const outcome of outcomes) metrics.persisted.inc({ outcome: outcome.status })
       return outcomes

@@ -1,6 +1,10 @@
 import { Counter, Gauge, Histogram } from 'prom-client'
 import { lazily, metricsRegistry } from './registry.js'
 
+/** The client protocols of a web node: Socket.IO, the raw WebSocket protocol, AG-UI over SSE. */
+export const CLIENT_PROTOCOLS = ['socket.io', 'raw', 'ag-ui'] as const
+export type ClientProtocol = (typeof CLIENT_PROTOCOLS)[number]
+
 /** Metrics of a web node (counters; gauges that read state at scrape time are added by the node). */
 export const webMetrics = lazily(() => {
   const registers = [metricsRegistry]
@@ -62,7 +66,7 @@ export const webMetrics = lazily(() => {
 export interface NodeStateSource {
   /** Open client connections by protocol, and subscriptions by kind. */
   clients(): {
-    readonly connections: Readonly<Record<'socket.io' | 'raw', number>>
+    readonly connections: Readonly<Record<ClientProtocol, number>>
     readonly subscriptions: Readonly<Record<'execution' | 'conversation', number>>
   }
   /** The persistence path's inboxes and queues (shared by every node: read from one). */
@@ -108,7 +112,7 @@ const nodeGauges = lazily(() => {
       registers,
       collect() {
         this.reset()
-        for (const protocol of ['socket.io', 'raw'] as const) {
+        for (const protocol of CLIENT_PROTOCOLS) {
           this.set({ protocol }, sum(clientsOf().map((clients) => clients.connections[protocol])))
         }
       },

@@ -27,7 +27,7 @@ export function httpRoutes(options: HttpRoutesOptions): RequestListener {
   const corsPolicy = cors({
     origin: (origin, callback) => callback(null, options.allowsOrigin(origin)),
     methods: ['GET', 'HEAD'],
-    allowedHeaders: ['Authorization', 'Content-Type'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
     maxAge: 600,
   })
   return (request, response) => {
@@ -41,7 +41,7 @@ export function httpRoutes(options: HttpRoutesOptions): RequestListener {
 /** Counts answered requests by a route label of bounded cardinality (never the ids in the path). */
 function countRequest(request: IncomingMessage, response: ServerResponse): void {
   const path = (request.url ?? '/').split('?')[0] ?? '/'
-  const route = /^\/(api|healthz|readyz|metrics)(\/|$)/.exec(path)?.[1] ?? 'other'
+  const route = /^\/(api|ag-ui|healthz|readyz|metrics)(\/|$)/.exec(path)?.[1] ?? 'other'
   webMetrics().httpRequests.inc({ route, status: String(response.statusCode) })
   if (response.statusCode === 500) webMetrics().internalErrors.inc()
 }

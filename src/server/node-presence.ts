@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import { getLogger } from '../logger.js'
+import type { ClientProtocol } from '../metrics/web-metrics.js'
 import { nodesKey } from '../redis/keys.js'
 
 /** What a web node reports of itself every few seconds. */
@@ -11,7 +12,7 @@ export interface NodePresence {
   readonly startedAt: string
   /** When the node last reported, in ms since the epoch. */
   readonly reportedAt: number
-  readonly connections: Readonly<Record<'socket.io' | 'raw', number>>
+  readonly connections: Readonly<Record<ClientProtocol, number>>
   readonly subscriptions: Readonly<Record<'execution' | 'conversation', number>>
 }
 

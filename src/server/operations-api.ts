@@ -136,7 +136,7 @@ async function stats(options: OperationsApiOptions): Promise<BrokerStats> {
     persistence,
     nodes,
     totals: {
-      connections: sum(nodes.map((node) => node.connections['socket.io'] + node.connections.raw)),
+      connections: sum(nodes.map((node) => sum(Object.values(node.connections)))),
       subscriptions: sum(nodes.map((node) => node.subscriptions.execution + node.subscriptions.conversation)),
     },
   }

@@ -1,3 +1,4 @@
+import type { ClientProtocol } from '../metrics/web-metrics.js'
 import type { StampedAgentEvent } from '../events/schemas.js'
 import type { PreEncodedPacket } from './socket-io-packets.js'
 
@@ -23,7 +24,7 @@ export class OutgoingEvent {
 
 /** How a subscriber's protocol reaches its client. */
 export interface EventSink {
-  readonly protocol: 'socket.io' | 'raw'
+  readonly protocol: ClientProtocol
   send(outgoing: OutgoingEvent): void
   /** Bytes queued on our side that the client has not taken yet. */
   bufferedBytes(): number

@@ -1,6 +1,6 @@
 import type { AccessClaims } from '../auth/access-claims.js'
 import type { StampedAgentEvent } from '../events/schemas.js'
-import { webMetrics } from '../metrics/web-metrics.js'
+import { CLIENT_PROTOCOLS, webMetrics, type ClientProtocol } from '../metrics/web-metrics.js'
 import { getLogger } from '../logger.js'
 import { OutgoingEvent, type EventSink } from './outgoing-event.js'
 import { Subscriber, type RoomMembership, type SubscriberLimits } from './subscriber.js'
@@ -85,7 +85,7 @@ export class SubscriptionRegistry implements RoomMembership {
     }
     if (targets.size === 0) return
     const outgoing = new OutgoingEvent(event)
-    const delivered = { 'socket.io': 0, raw: 0 }
+    const delivered: Record<ClientProtocol, number> = { 'socket.io': 0, raw: 0, 'ag-ui': 0 }
     for (const subscriber of targets) {
       try {
         if (subscriber.offer(outgoing)) delivered[subscriber.protocol] += 1
@@ -97,7 +97,7 @@ export class SubscriptionRegistry implements RoomMembership {
     // Counted once per event, not per delivery: the counters are on the hot path of every fan-out.
     const metrics = webMetrics()
     metrics.received.inc()
-    for (const protocol of ['socket.io', 'raw'] as const) {
+    for (const protocol of CLIENT_PROTOCOLS) {
       if (delivered[protocol] > 0) metrics.delivered.inc({ protocol }, delivered[protocol])
     }
   }

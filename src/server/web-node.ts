@@ -22,6 +22,7 @@ import { ConversationExecutions } from './conversation-executions.js'
 import { ConversationResume } from './conversation-resume.js'
 import { createDeliveryAdapter, DeliveryAdapter } from './delivery-adapter.js'
 import { HistoryReader } from './history-reader.js'
+import { AgUiEndpoint } from './ag-ui/ag-ui-endpoint.js'
 import { createHttpApi } from './http-api.js'
 import { reportPresence } from './node-presence.js'
 import { createOperationsApi } from './operations-api.js'
@@ -167,6 +168,13 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     intake,
   })
   const socketIo = attachSocketIoEndpoint(io, registry, service, replays, { verify, intake })
+  const agUi = new AgUiEndpoint({
+    registry,
+    service,
+    admission,
+    verify,
+    heartbeatMs: resolved.heartbeatInterval,
+  })
   const adapter = io.of('/').adapter
   const readiness = new Readiness(
     {
@@ -192,6 +200,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
         persistenceState,
       }),
       createQueueBoard({ queues, verify }),
+      agUi.route,
       createHttpApi({ store, authenticate }),
       dashboardRoute,
     ],
@@ -211,6 +220,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     store,
     graceMs: resolved.shutdownGraceMs,
   })
+  shutdown.defer(() => agUi.close())
   try {
     if (!(adapter instanceof DeliveryAdapter)) throw new Error('the default namespace has no DeliveryAdapter')
     await adapter.confirmReceiving(resolved.startTimeoutMs)
@@ -220,7 +230,11 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     shutdown.defer(
       reportNodeState({
         clients: () => ({
-          connections: { 'socket.io': io.engine.clientsCount, raw: raw.clientCount },
+          connections: {
+            'socket.io': io.engine.clientsCount,
+            raw: raw.clientCount,
+            'ag-ui': agUi.streamCount,
+          },
           subscriptions: registry.stats().subscriptions,
         }),
         queue: persistenceState,
@@ -240,7 +254,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
     url,
     pid: process.pid,
     startedAt,
-    connections: { 'socket.io': io.engine.clientsCount, raw: raw.clientCount },
+    connections: { 'socket.io': io.engine.clientsCount, raw: raw.clientCount, 'ag-ui': agUi.streamCount },
     subscriptions: registry.stats().subscriptions,
   }))
   shutdown.defer(() => void stopPresence())
