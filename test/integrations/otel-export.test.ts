@@ -31,6 +31,7 @@ async function startTracingWorker(
   const config = parseConfig({
     REDIS_URL: stack.redisUrl,
     QUEUE_NAME: stack.queueName,
+    REDIS_KEY_PREFIX: stack.keyPrefix,
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=studio%20key',
     OTEL_SERVICE_NAME: 'film-studio',
@@ -54,7 +55,7 @@ async function startTracingWorker(
 /** A handle on the export jobs, to see what was scheduled and what became of it. */
 function traceJobs(stack: StackNames): Queue {
   const connection = new Redis(stack.redisUrl, { maxRetriesPerRequest: null })
-  const queue = new Queue(traceQueueNameOf(stack.queueName), { connection })
+  const queue = new Queue(traceQueueNameOf(stack.queueName), { connection, prefix: stack.keyPrefix })
   onTestFinished(async () => {
     await queue.close()
     connection.disconnect()

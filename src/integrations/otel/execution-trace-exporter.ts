@@ -13,6 +13,8 @@ import { traceIdOf } from './trace-ids.js'
 
 export interface ExecutionTraceExporterOptions {
   readonly redisUrl: string
+  /** The deployment's key prefix (`REDIS_KEY_PREFIX`): the export queue's keys are under it. */
+  readonly keyPrefix: string
   /** The persistence queue's name; the export jobs use {@link traceQueueNameOf} of it. */
   readonly queueName: string
   /** Where the execution's events are read from. */
@@ -88,10 +90,11 @@ export class ExecutionTraceExporter {
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
     this.connection.on('error', (error) => log.warn({ err: error }, 'redis error'))
     const name = traceQueueNameOf(options.queueName)
-    this.queue = new Queue<TraceExportJob>(name, { connection: this.connection })
+    this.queue = new Queue<TraceExportJob>(name, { connection: this.connection, prefix: options.keyPrefix })
     this.queue.on('error', (error) => log.warn({ err: error }, 'trace queue error'))
     this.worker = new Worker<TraceExportJob>(name, (job) => this.export(job), {
       connection: this.connection,
+      prefix: options.keyPrefix,
       concurrency: 2,
       autorun: false,
     })
@@ -112,6 +115,7 @@ export class ExecutionTraceExporter {
     if (otel.tracesEndpoint === undefined) return undefined
     return new ExecutionTraceExporter({
       redisUrl: config.redisUrl,
+      keyPrefix: config.redisKeyPrefix,
       queueName: config.queueName,
       store,
       target: { url: otel.tracesEndpoint, headers: otel.headers, timeoutMs: otel.timeoutMs },
