@@ -68,6 +68,8 @@ const environmentSchema = z.object({
   TRUST_PROXY: flag,
   ALLOWED_ORIGINS: commaList,
   SHUTDOWN_GRACE_MS: integer(10_000, 0),
+  /** The built dashboard app a web node serves at `/`; unset: this package's `dist/dashboard/`. */
+  DASHBOARD_DIR: optionalText,
 
   // Authentication of web node clients (src/auth/auth-options.ts reads these).
   AUTH_JWT_SECRET: optionalText,
@@ -122,6 +124,7 @@ function toConfig(e: z.output<typeof environmentSchema>) {
       trustProxy: e.TRUST_PROXY === 'true',
       allowedOrigins: e.ALLOWED_ORIGINS,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      dashboardDir: e.DASHBOARD_DIR,
     },
     auth: {
       NODE_ENV: e.NODE_ENV,
