@@ -25,7 +25,11 @@ export function RunOverview({ view, clock }: { view: RunView; clock: 'wall' | 'e
   return (
     <>
       <div className="stats">
-        <Stat label="status" testId="run-status" value={<StateBadge state={state.status} />} />
+        <Stat
+          label="status"
+          testId="run-status"
+          value={<StateBadge state={state.status} testId="run-state" />}
+        />
         <Stat label="started" testId="run-started" value={formatDateTime(state.startedAt)} />
         <Stat
           label="duration"
