@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { hrefOf } from '../routing.js'
 import type { RunView } from '../state/event-log.js'
 import { formatCount, formatDateTime, formatDuration, formatScore } from '../state/format.js'
 import { qualityAverage } from '../state/run-state.js'
@@ -22,8 +23,17 @@ export function RunOverview({ view, clock }: { view: RunView; clock: 'wall' | 'e
   const started = state.startedAt === undefined ? undefined : Date.parse(state.startedAt)
   const ended = state.completedAt === undefined ? timeNow : Date.parse(state.completedAt)
   const agents = Object.values(state.agents)
+  const { conversationId } = state
   return (
     <>
+      {conversationId ? (
+        <p className="step">
+          in{' '}
+          <a href={hrefOf({ page: 'conversation', conversationId })} data-testid="run-conversation-link">
+            conversation {conversationId}
+          </a>
+        </p>
+      ) : null}
       <div className="stats">
         <Stat
           label="status"

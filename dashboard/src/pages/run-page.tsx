@@ -12,7 +12,6 @@ import { hrefOf } from '../routing.js'
 /** One execution, live or replayed, with a switch between the two. */
 export function RunPage({ executionId, mode }: { executionId: string; mode: 'live' | 'replay' }) {
   const summary = useSummary(executionId)
-  const conversationId = summary?.conversationId
   return (
     <>
       <div className="page-head">
@@ -22,11 +21,6 @@ export function RunPage({ executionId, mode }: { executionId: string; mode: 'liv
             {executionId}
           </span>
         </h1>
-        {conversationId ? (
-          <a href={hrefOf({ page: 'conversation', conversationId })} data-testid="run-conversation-link">
-            conversation {conversationId}
-          </a>
-        ) : null}
         <span className="grow" />
         <nav className="segmented" aria-label="Mode">
           <a
