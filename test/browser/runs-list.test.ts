@@ -2,7 +2,14 @@ import { describe, expect, inject, it } from 'vitest'
 import { SECRET, secretBytes, signToken } from '../auth/tokens.js'
 import { browserForFile } from '../support/browser.js'
 import { buildDashboard } from '../support/dashboard-build.js'
-import { attributeOf, expectState, expectText, SCREEN_TIMEOUT_MS } from '../support/dashboard-page.js'
+import {
+  attributeOf,
+  expectState,
+  expectText,
+  fragmentOf,
+  SCREEN_TIMEOUT_MS,
+  testIdsOf,
+} from '../support/dashboard-page.js'
 import { eventually } from '../support/eventually.js'
 import { uniqueName } from '../support/names.js'
 import {
@@ -47,11 +54,7 @@ async function playStoredRun(
 }
 
 const rowIds = async (page: Page): Promise<string[]> =>
-  (
-    await page
-      .locator('[data-testid^="run-row-exec"]')
-      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-testid') ?? ''))
-  ).map((id) => id.replace('run-row-', ''))
+  (await testIdsOf(page, '[data-testid^="run-row-exec"]')).map((id) => id.replace('run-row-', ''))
 
 describe('the runs list', () => {
   it('lists a conversation’s runs newest first; a new run appears and finishes without reload; search by id', async () => {
@@ -87,7 +90,7 @@ describe('the runs list', () => {
     await page.getByTestId('filter-search').fill(fresh.slice(0, -1))
     await page.getByTestId('filter-apply').click()
     await expect.poll(() => rowIds(page), { timeout: SCREEN_TIMEOUT_MS }).toEqual([fresh])
-    expect(await page.evaluate(() => window.location.hash)).toContain(`q=${fresh.slice(0, -1)}`)
+    expect(fragmentOf(page)).toContain(`q=${fresh.slice(0, -1)}`)
 
     await page.getByRole('link', { name: fresh }).click()
     await expectText(page, 'run-event-count', String(totals.events))
@@ -117,7 +120,7 @@ describe('the runs list', () => {
     )
     await expectText(page, 'run-event-count', '44')
     await expectState(page, 'link-state', 'live')
-    expect(await page.evaluate(() => window.location.hash)).toBe(`#/runs/${executionId}`)
+    expect(fragmentOf(page)).toBe(`#/runs/${executionId}`)
     // Kept for the tab: a reload needs no token in the address.
     await page.reload()
     await expectText(page, 'run-event-count', '44')

@@ -54,19 +54,34 @@ const VOLATILE =
  * @example expect(await runSnapshot(replayPage)).toEqual(await runSnapshot(livePage))
  */
 export async function runSnapshot(page: Page): Promise<Record<string, string>> {
-  const all = await page.evaluate(() => {
-    const entries: [string, string][] = []
-    for (const element of document.querySelectorAll('main [data-testid]')) {
-      const id = element.getAttribute('data-testid') ?? ''
-      const state = element.getAttribute('data-state') ?? ''
-      const value = element.getAttribute('data-value') ?? ''
-      entries.push([id, `${state}|${value}|${(element.textContent ?? '').trim()}`])
-    }
-    const seqs = [...document.querySelectorAll('[data-testid="log-rows"] tr')].map((row) =>
-      row.getAttribute('data-seq'),
-    )
-    entries.push(['log-seqs', seqs.join(',')])
-    return entries
-  })
+  const all = (await page.evaluate(SNAPSHOT_SCRIPT)) as [string, string][]
   return Object.fromEntries(all.filter(([id]) => !VOLATILE.test(id)))
+}
+
+/** Runs in the page (a string: the test project has no DOM types): `[testId, "state|value|text"]` pairs. */
+const SNAPSHOT_SCRIPT = `(() => {
+  const entries = []
+  for (const element of document.querySelectorAll('main [data-testid]')) {
+    const id = element.getAttribute('data-testid') ?? ''
+    const state = element.getAttribute('data-state') ?? ''
+    const value = element.getAttribute('data-value') ?? ''
+    entries.push([id, state + '|' + value + '|' + (element.textContent ?? '').trim()])
+  }
+  const seqs = [...document.querySelectorAll('[data-testid="log-rows"] tr')].map((row) => row.getAttribute('data-seq'))
+  entries.push(['log-seqs', seqs.join(',')])
+  return entries
+})()`
+
+/**
+ * The `data-testid`s of the elements matching `selector`, in document order.
+ * @example await testIdsOf(page, '[data-testid^="run-row-"]')
+ */
+export async function testIdsOf(page: Page, selector: string): Promise<string[]> {
+  const elements = await page.locator(selector).all()
+  return Promise.all(elements.map(async (element) => (await element.getAttribute('data-testid')) ?? ''))
+}
+
+/** The fragment of the page's address (`#/runs/exec-1`). */
+export function fragmentOf(page: Page): string {
+  return new URL(page.url()).hash
 }
