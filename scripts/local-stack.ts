@@ -9,9 +9,12 @@ import { startMongoServer, startRedisServer, type ServiceHandle } from '../test/
 /**
  * `npm start`: the whole stack on this machine. Servers not named by REDIS_URL / MONGODB_URI are
  * started from PATH with their data under ./.data (kept across runs); then a web node, a worker
- * and the demo producer. Ctrl-C stops everything this started.
+ * and the demo producer. The first line printed is the dashboard's address (`npm start` builds the
+ * app first). Ctrl-C stops everything this started.
  */
 const WEB_PORT = 3001
+/** The conversation of every execution of the demo producer (scripts/demo-producer.ts). */
+const DEMO_CONVERSATION = 'demo-conversation'
 const dataDir = join(repoRoot, '.data')
 const logDir = join(dataDir, 'logs')
 mkdirSync(logDir, { recursive: true })
@@ -97,14 +100,16 @@ const env = { REDIS_URL: redisUrl, MONGODB_URI: mongodbUri, WS_PORT: String(webP
 const web = run('web', 'src/server/main.ts', env)
 const worker = run('worker', 'workers/main.ts', env)
 await Promise.all([waitForReady(web), waitForReady(worker)])
-console.log(`agent-events local stack
+const dashboardUrl = `http://localhost:${webPort}/#/conversations/${DEMO_CONVERSATION}`
+console.log(`dashboard  ${dashboardUrl}   (the demo, live)
+agent-events local stack
   redis      ${redisUrl}
   mongodb    ${mongodbUri}
   web node   http://localhost:${webPort}   (Socket.IO, and plain WebSocket on the same port)
-  watch it:  http://localhost:${webPort}/   (the dashboard: watch demo-conversation)
+  runs:      http://localhost:${webPort}/#/runs?conversation=${DEMO_CONVERSATION}
              npx wscat -c ws://localhost:${webPort}
-               then send {"type":"subscribe","conversationId":"demo-conversation"}
-  history:   curl http://localhost:${webPort}/api/conversations/demo-conversation/executions
+               then send {"type":"subscribe","conversationId":"${DEMO_CONVERSATION}"}
+  history:   curl http://localhost:${webPort}/api/conversations/${DEMO_CONVERSATION}/executions
   metrics:   curl http://localhost:${webPort}/metrics
   logs       .data/logs/web.log, .data/logs/worker.log
 Ctrl-C stops everything.`)
