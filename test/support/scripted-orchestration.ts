@@ -18,6 +18,8 @@ export interface ScriptedOrchestration {
   readonly executionId: string
   readonly conversationId: string
   readonly projectId?: string
+  /** The status of `orchestration-complete`. @default 'completed' */
+  readonly status?: 'completed' | 'failed'
   readonly departments: readonly ScriptedDepartment[]
 }
 
@@ -135,7 +137,8 @@ export function orchestrationEvents(plan: ScriptedOrchestration): AgentEventInpu
     })
     events.push({ ...common, type: 'department-complete', department: d.department })
   }
-  events.push({ ...common, type: 'orchestration-complete', status: 'completed', result: { summary: 'done' } })
+  const status = plan.status ?? 'completed'
+  events.push({ ...common, type: 'orchestration-complete', status, result: { summary: 'done' } })
   return events
 }
 

@@ -74,13 +74,13 @@ export function ReplayControls({ replay, lastSeq }: { replay: ReplayState; lastS
           setDragging(true)
           setTarget(Number(change.target.value))
         }}
-        onPointerUp={() => {
+        onPointerUp={(release) => {
           setDragging(false)
-          replay.seek(target)
+          replay.seek(Number(release.currentTarget.value))
         }}
-        onKeyUp={() => {
+        onKeyUp={(key) => {
           setDragging(false)
-          replay.seek(target)
+          replay.seek(Number(key.currentTarget.value))
         }}
         data-testid="replay-seek"
       />

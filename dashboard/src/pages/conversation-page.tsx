@@ -34,7 +34,7 @@ export function ConversationPage({ conversationId }: { conversationId: string })
           </span>
         </h1>
         <StateBadge state={link} testId="conversation-link-state" />
-        <span className="step" data-testid="conversation-run-count">
+        <span className="step" data-testid="conversation-total">
           {ids.length} {ids.length === 1 ? 'run' : 'runs'}
         </span>
         <span className="grow" />
@@ -76,35 +76,54 @@ function RunCard({
   view?: RunView
   summary?: ExecutionSummary
 }) {
-  const state = view?.state
-  const status = state && state.eventCount > 0 ? state.status : (summary?.status ?? 'waiting')
+  // Its events once some are here (live or read from the store); until then its stored summary.
+  const state = view !== undefined && view.state.eventCount > 0 ? view.state : undefined
+  const figures = state
+    ? {
+        status: state.status,
+        startedAt: state.startedAt,
+        duration:
+          state.startedAt === undefined
+            ? undefined
+            : Date.parse(state.completedAt ?? state.lastEventAt ?? state.startedAt) -
+              Date.parse(state.startedAt),
+        events: state.eventCount,
+        tokens: state.tokens.total,
+        quality: qualityAverage(state.quality),
+        departments: state.departmentOrder,
+      }
+    : {
+        status: summary?.status ?? 'waiting',
+        startedAt: summary?.startedAt,
+        duration: summary && durationOf(summary),
+        events: summary?.eventCount,
+        tokens: summary?.tokenUsage.total,
+        quality:
+          summary && summary.quality.count > 0 ? summary.quality.sum / summary.quality.count : undefined,
+        departments: summary?.departments ?? [],
+      }
   const running = state
     ? state.agentOrder.flatMap((id) => state.agents[id] ?? []).filter((a) => a.state === 'running')
     : []
-  const startedAt = state?.startedAt ?? summary?.startedAt
-  const duration =
-    state?.startedAt === undefined
-      ? summary && durationOf(summary)
-      : Date.parse(state.completedAt ?? state.lastEventAt ?? state.startedAt) - Date.parse(state.startedAt)
   return (
-    <article className="card" data-testid={`conversation-run-${executionId}`} data-status={status}>
+    <article className="card" data-testid={`conversation-run-${executionId}`} data-status={figures.status}>
       <div className="card-head">
-        <StateBadge state={status} />
+        <StateBadge state={figures.status} />
         <a className="mono" href={hrefOf({ page: 'run', executionId, mode: 'live' })}>
           {executionId}
         </a>
         <span className="chips">
-          {(state?.departmentOrder ?? summary?.departments ?? []).map((name) => (
+          {figures.departments.map((name) => (
             <StateBadge key={name} state={state?.departments[name]?.state ?? 'completed'} label={name} />
           ))}
         </span>
       </div>
       <div className="meta">
-        <span>started {formatDateTime(startedAt)}</span>
-        <span>{formatDuration(duration)}</span>
-        <span data-testid="card-events">{formatCount(state?.eventCount ?? summary?.eventCount)} events</span>
-        <span>{formatCount(state?.tokens.total ?? summary?.tokenUsage.total)} tokens</span>
-        <span>quality {formatScore(state ? qualityAverage(state.quality) : undefined)}</span>
+        <span>started {formatDateTime(figures.startedAt)}</span>
+        <span>{formatDuration(figures.duration)}</span>
+        <span data-testid="card-events">{formatCount(figures.events)} events</span>
+        <span>{formatCount(figures.tokens)} tokens</span>
+        <span>quality {formatScore(figures.quality)}</span>
       </div>
       {running.map((agent) => (
         <div key={agent.agentId} className="meta">
