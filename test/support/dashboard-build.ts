@@ -22,7 +22,9 @@ export function buildDashboard(): Promise<string> {
     atExit(() => rmSync(outDir, { recursive: true, force: true }))
     const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js')
     const args = [vite, 'build', '--config', 'dashboard/vite.config.ts', '--outDir', outDir, '--emptyOutDir']
-    await promisify(execFile)(process.execPath, [...args, '--sourcemap', 'false', '--logLevel', 'warn'], {
+    // Test files build at the same time, each into a folder of its own: Vite's one-build-per-project lock does not apply.
+    const options = ['--sourcemap', 'false', '--logLevel', 'warn', '--bypass-lock']
+    await promisify(execFile)(process.execPath, [...args, ...options], {
       cwd: repoRoot,
       env: { ...process.env, NODE_ENV: 'production' },
     })
