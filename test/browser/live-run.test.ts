@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest'
 import { browserForFile, saveScreenshot } from '../support/browser.js'
 import { buildDashboard } from '../support/dashboard-build.js'
-import { attributeOf, expectState, expectText, textOf } from '../support/dashboard-page.js'
+import { attributeOf, expectState, expectText, SCREEN_TIMEOUT_MS, textOf } from '../support/dashboard-page.js'
 import { eventually } from '../support/eventually.js'
 import { uniqueName } from '../support/names.js'
 import {
@@ -120,5 +120,32 @@ describe('the run view, live', () => {
     expect(await textOf(page, 'run-conversation-link')).toBe(`conversation ${plan.conversationId}`)
     expect(errors).toEqual([])
     expect(failedResponses).toEqual([])
+  })
+
+  it('shows a range the node could not replay, then fills it from the stored history once it is there', async () => {
+    const stack = names()
+    const web = await startWebProcess(stack, { DASHBOARD_DIR: await buildDashboard(), REPLAY_WAIT_MS: '200' })
+    const emitter = await startTestEmitter(stack, { recentBufferSize: 5 })
+    const plan = scriptedOrchestration(uniqueName('exec'), uniqueName('conv'))
+    const totals = orchestrationTotals(plan)
+    // No worker yet: the store has none of it, the recent buffer only the last 5 events.
+    await emitInOrder(emitter, orchestrationEvents(plan))
+    const missing = `${totals.events - 5}`
+
+    const { page, errors } = await browser.open(`${web.url}/#/runs/${plan.executionId}`)
+
+    await expectText(page, 'run-event-count', '5')
+    await expect
+      .poll(() => textOf(page, 'missing-range'), { timeout: SCREEN_TIMEOUT_MS })
+      .toContain(`Events 1–${missing} could not be replayed by the node.`)
+    await expectText(page, 'gaps', `Missing now: 1–${missing}`)
+    await startWorkerProcess(stack)
+    await expect
+      .poll(() => textOf(page, 'missing-range'), { timeout: SCREEN_TIMEOUT_MS })
+      .toContain(`All ${missing} were recovered from the stored history.`)
+    await expectText(page, 'run-event-count', String(totals.events))
+    expect(await page.getByTestId('gaps').count()).toBe(0)
+    expect(await textOf(page, 'run-quality')).toBe(totals.qualityAverage.toFixed(1))
+    expect(errors).toEqual([])
   })
 })

@@ -41,8 +41,11 @@ export function ConnectionPanel({ stream }: { stream: RunStream }) {
           {range.status === 'fetching' && 'Fetching them from the stored history…'}
           {range.status === 'recovered' && `All ${range.recovered} were recovered from the stored history.`}
           {range.status === 'incomplete' &&
-            `${range.recovered} of ${range.to - range.from + 1} were found in the stored history; the rest are missing.`}
-          {range.status === 'failed' && `The stored history could not be read (${range.error ?? 'error'}).`}
+            `${range.recovered} of ${range.to - range.from + 1} are in the stored history so far; looking again…`}
+          {range.status === 'failed' &&
+            `The stored history could not be read (${range.error ?? 'error'}); trying again…`}
+          {range.status === 'refused' &&
+            `The stored history refused to give them (${range.error ?? 'error'}).`}
         </Notice>
       ))}
       {gaps.length > 0 && link === 'live' ? (

@@ -11,7 +11,8 @@ export type LinkState = 'connecting' | 'reconnecting' | 'resuming' | 'live'
 
 /** A range the node could not replay, and what fetching it from the stored history gave. */
 export interface MissingReport extends MissingRange {
-  readonly status: 'fetching' | 'recovered' | 'incomplete' | 'failed'
+  /** `failed`: the read failed and is tried again; `refused`: the token may not read it, given up. */
+  readonly status: 'fetching' | 'recovered' | 'incomplete' | 'failed' | 'refused'
   /** Events of the range found in the store so far. */
   readonly recovered: number
   readonly error?: string
@@ -28,9 +29,20 @@ export interface RunStream {
   readonly error: WireError | undefined
 }
 
-/** Attempts to fetch a missing range from the store, which may lag behind (persistence is asynchronous). */
-const BACKFILL_ATTEMPTS = 5
-const BACKFILL_RETRY_MS = 2000
+/**
+ * A missing range is read from the store again and again until it is whole (persistence is
+ * asynchronous, and a store may be down for a while), with a growing pause between two reads.
+ */
+const BACKFILL_FIRST_RETRY_MS = 2000
+const BACKFILL_MAX_RETRY_MS = 10_000
+/** Refusals that another read would get again: the page stops reading. */
+const FINAL_REFUSALS = new Set([
+  'token_missing',
+  'token_invalid',
+  'token_expired',
+  'forbidden',
+  'invalid_request',
+])
 
 /**
  * Watches one execution live through `agent-events/client`: its whole history, then live events, with
@@ -64,20 +76,22 @@ export function useRunStream(client: AgentEventsClient, api: ApiClient, executio
       )
     const backfill = async (range: MissingRange): Promise<void> => {
       const size = range.to - range.from + 1
-      for (let attempt = 1; active; attempt++) {
+      for (let attempt = 0; active; attempt++) {
         try {
           const events = await storedEvents(api, executionId, range.from - 1, range.to)
           if (!active) return
           setView((current) => addEvents(current, events))
           const complete = events.length >= size
           report(range, { recovered: events.length, status: complete ? 'recovered' : 'incomplete' })
-          if (complete || attempt >= BACKFILL_ATTEMPTS) return
+          if (complete) return
         } catch (failure) {
           const code = failure instanceof ApiError ? failure.code : 'network_error'
-          report(range, { status: 'failed', error: code })
-          return
+          const refused = FINAL_REFUSALS.has(code)
+          report(range, { status: refused ? 'refused' : 'failed', error: code })
+          if (refused) return
         }
-        await new Promise((resolve) => setTimeout(resolve, BACKFILL_RETRY_MS))
+        const pause = Math.min(BACKFILL_FIRST_RETRY_MS * 2 ** attempt, BACKFILL_MAX_RETRY_MS)
+        await new Promise((resolve) => setTimeout(resolve, pause))
       }
     }
     const stop = client.watchExecution(executionId, {
