@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { hrefOf } from '../routing.js'
 import type { RunView } from '../state/event-log.js'
-import { formatCount, formatDateTime, formatDuration, formatScore } from '../state/format.js'
+import { formatClock, formatCount, formatDateTime, formatDuration, formatScore } from '../state/format.js'
 import { qualityAverage } from '../state/run-state.js'
 import { timelineOf } from '../state/timeline.js'
 import { StateBadge, Stat } from './common.js'
@@ -40,7 +40,12 @@ export function RunOverview({ view, clock }: { view: RunView; clock: 'wall' | 'e
           testId="run-status"
           value={<StateBadge state={state.status} testId="run-state" />}
         />
-        <Stat label="started" testId="run-started" value={formatDateTime(state.startedAt)} />
+        <Stat
+          label="started"
+          testId="run-started"
+          value={formatClock(state.startedAt)}
+          sub={formatDateTime(state.startedAt).slice(0, 10)}
+        />
         <Stat
           label="duration"
           testId="run-duration"

@@ -1,6 +1,12 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
 import { useAgentEvents } from 'agent-events/react'
-import { durationOf, listRuns, type ExecutionStatus, type ExecutionSummary } from '../api/executions.js'
+import {
+  durationOf,
+  listRuns,
+  type ExecutionStatus,
+  type ExecutionSummary,
+  type RunsQuery,
+} from '../api/executions.js'
 import { ApiError } from '../api/http-client.js'
 import { failureText, Notice, StateBadge } from '../components/common.js'
 import { useDashboard } from '../context.js'
@@ -39,7 +45,10 @@ export function RunsPage({ route }: { route: RunsRoute }) {
   useEffect(() => {
     if (latest?.type === 'orchestration-start' || latest?.type === 'orchestration-complete') refresh()
   }, [latest, refresh])
-  const executions = runs.value?.executions ?? []
+  const older = useOlderRuns(query, runs.value?.nextBefore ?? null)
+  const newest = runs.value?.executions ?? []
+  const shown = new Set(newest.map((execution) => execution.executionId))
+  const executions = [...newest, ...older.runs.filter((execution) => !shown.has(execution.executionId))]
   const unavailable = runs.error instanceof ApiError && runs.error.routeMissing
   return (
     <>
@@ -67,9 +76,44 @@ export function RunsPage({ route }: { route: RunsRoute }) {
       ) : null}
       <div className="panel">
         <RunsTable executions={executions} loading={runs.loading} />
+        {older.more ? (
+          <button type="button" onClick={older.load} disabled={older.loading} data-testid="runs-older">
+            {older.loading ? 'Loading…' : 'Older runs'}
+          </button>
+        ) : null}
       </div>
     </>
   )
+}
+
+/**
+ * Pages after the first (which is read again and again): fetched once each, on demand, from the
+ * cursor of the first page, then of the last page fetched.
+ */
+function useOlderRuns(query: RunsQuery, firstCursor: string | null) {
+  const { api } = useDashboard()
+  const [pages, setPages] = useState<
+    { runs: readonly ExecutionSummary[]; cursor: string | null } | undefined
+  >()
+  const [loading, setLoading] = useState(false)
+  const key = JSON.stringify(query)
+  useEffect(() => setPages(undefined), [key])
+  const cursor = pages ? pages.cursor : firstCursor
+  const load = (): void => {
+    if (cursor === null) return
+    setLoading(true)
+    listRuns(api, { ...query, before: cursor })
+      .then(
+        (page) =>
+          setPages((current) => ({
+            runs: [...(current?.runs ?? []), ...page.executions],
+            cursor: page.nextBefore,
+          })),
+        () => undefined,
+      )
+      .finally(() => setLoading(false))
+  }
+  return { runs: pages?.runs ?? [], more: cursor !== null, loading, load }
 }
 
 function RunsFilters({ route }: { route: RunsRoute }) {
