@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { explicitServiceUrls } from '../src/config.js'
+import { explicitServiceUrls, loadConfig } from '../src/config.js'
 import { repoRoot } from '../test/support/repo-root.js'
 import { startMongoServer, startRedisServer, type ServiceHandle } from '../test/support/services.js'
 
@@ -12,7 +12,6 @@ import { startMongoServer, startRedisServer, type ServiceHandle } from '../test/
  * and the demo producer. The first line printed is the dashboard's address (`npm start` builds the
  * app first). Ctrl-C stops everything this started.
  */
-const WEB_PORT = 3001
 /** The conversation of every execution of the demo producer (scripts/demo-producer.ts). */
 const DEMO_CONVERSATION = 'demo-conversation'
 const dataDir = join(repoRoot, '.data')
@@ -94,7 +93,8 @@ if (!mongodbUri) {
   services.push(mongo)
   mongodbUri = `${mongo.url}/agent_events`
 }
-const webPort = await portOrFree(WEB_PORT)
+// WS_PORT / PORT when set (0: any free port), else 3001; a taken port falls back to a free one.
+const webPort = await portOrFree(loadConfig().web.port)
 const env = { REDIS_URL: redisUrl, MONGODB_URI: mongodbUri, WS_PORT: String(webPort) }
 
 const web = run('web', 'src/server/main.ts', env)

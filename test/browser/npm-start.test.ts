@@ -17,6 +17,8 @@ describe('npm start in a browser', () => {
         // Its own keys and queue: the demo's conversation id is the same in every stack.
         REDIS_KEY_PREFIX: uniqueName('ae'),
         QUEUE_NAME: uniqueName('queue'),
+        // Any free port: another test may run the local stack on 3001 at the same time.
+        WS_PORT: '0',
         DASHBOARD_DIR: await buildDashboard(),
       },
     })
