@@ -2,16 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { explicitServiceUrls } from '../src/config.js'
+import { explicitServiceUrls, loadConfig } from '../src/config.js'
 import { repoRoot } from '../test/support/repo-root.js'
 import { startMongoServer, startRedisServer, type ServiceHandle } from '../test/support/services.js'
 
 /**
  * `npm start`: the whole stack on this machine. Servers not named by REDIS_URL / MONGODB_URI are
  * started from PATH with their data under ./.data (kept across runs); then a web node, a worker
- * and the demo producer. Ctrl-C stops everything this started.
+ * and the demo producer. The first line printed is the dashboard's address (`npm start` builds the
+ * app first). Ctrl-C stops everything this started.
  */
-const WEB_PORT = 3001
+/** The conversation of every execution of the demo producer (scripts/demo-producer.ts). */
+const DEMO_CONVERSATION = 'demo-conversation'
 const dataDir = join(repoRoot, '.data')
 const logDir = join(dataDir, 'logs')
 mkdirSync(logDir, { recursive: true })
@@ -91,20 +93,23 @@ if (!mongodbUri) {
   services.push(mongo)
   mongodbUri = `${mongo.url}/agent_events`
 }
-const webPort = await portOrFree(WEB_PORT)
+// WS_PORT / PORT when set (0: any free port), else 3001; a taken port falls back to a free one.
+const webPort = await portOrFree(loadConfig().web.port)
 const env = { REDIS_URL: redisUrl, MONGODB_URI: mongodbUri, WS_PORT: String(webPort) }
 
 const web = run('web', 'src/server/main.ts', env)
 const worker = run('worker', 'workers/main.ts', env)
 await Promise.all([waitForReady(web), waitForReady(worker)])
-console.log(`agent-events local stack
+const dashboardUrl = `http://localhost:${webPort}/#/conversations/${DEMO_CONVERSATION}`
+console.log(`dashboard  ${dashboardUrl}   (the demo, live)
+agent-events local stack
   redis      ${redisUrl}
   mongodb    ${mongodbUri}
   web node   http://localhost:${webPort}   (Socket.IO, and plain WebSocket on the same port)
-  watch it:  http://localhost:${webPort}/   (the dashboard: watch demo-conversation)
+  runs:      http://localhost:${webPort}/#/runs?conversation=${DEMO_CONVERSATION}
              npx wscat -c ws://localhost:${webPort}
-               then send {"type":"subscribe","conversationId":"demo-conversation"}
-  history:   curl http://localhost:${webPort}/api/conversations/demo-conversation/executions
+               then send {"type":"subscribe","conversationId":"${DEMO_CONVERSATION}"}
+  history:   curl http://localhost:${webPort}/api/conversations/${DEMO_CONVERSATION}/executions
   metrics:   curl http://localhost:${webPort}/metrics
   logs       .data/logs/web.log, .data/logs/worker.log
 Ctrl-C stops everything.`)

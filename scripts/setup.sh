@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One-command setup (`npm run setup`): Node dependencies, redis-server, and a MongoDB-compatible
-# server for the tests. Idempotent: a second run only checks and prints "ok" lines.
+# One-command setup (`npm run setup`): Node dependencies, redis-server, Chromium for the browser tests,
+# and a MongoDB-compatible server for the tests. Idempotent: a second run only checks and prints "ok" lines.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,6 +44,25 @@ else
   fi
   command -v redis-server >/dev/null 2>&1 || fail 'redis-server was installed but is not on PATH (look in /usr/bin)'
   say "ok: $(redis-server --version | cut -d' ' -f1-3)"
+fi
+
+# --- Chromium for the browser tests ---------------------------------------------------------------
+# Debian's package: Playwright's own browser download cannot reach its host from CI machines.
+chromium=/usr/bin/chromium
+if [[ -x $chromium ]]; then
+  say "ok: $($chromium --version 2>/dev/null | head -n1) at $chromium"
+else
+  command -v apt-get >/dev/null 2>&1 || fail "$chromium is missing and apt-get is unavailable: install Debian's chromium package yourself"
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || fail 'installing chromium needs root or sudo'
+    sudo=(sudo)
+  fi
+  say 'installing chromium (browser tests): apt-get update && apt-get install -y chromium'
+  "${sudo[@]}" apt-get update
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  [[ -x $chromium ]] || fail "chromium was installed but $chromium is missing"
+  say "ok: $($chromium --version 2>/dev/null | head -n1)"
 fi
 
 # --- MongoDB-compatible test server --------------------------------------------------------------

@@ -111,6 +111,8 @@ const environmentSchema = z.object({
   TRUST_PROXY: flag,
   ALLOWED_ORIGINS: commaList,
   SHUTDOWN_GRACE_MS: integer(10_000, 0),
+  /** The built dashboard app a web node serves at `/`; unset: this package's `dist/dashboard/`. */
+  DASHBOARD_DIR: optionalText,
 
   // OpenTelemetry trace export of the persistence workers (off unless an endpoint is set).
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
@@ -184,6 +186,7 @@ function toConfig(e: z.output<typeof environmentSchema>) {
       trustProxy: e.TRUST_PROXY === 'true',
       allowedOrigins: e.ALLOWED_ORIGINS,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      dashboardDir: e.DASHBOARD_DIR,
     },
     otel: {
       tracesEndpoint: tracesEndpointOf(e),

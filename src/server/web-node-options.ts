@@ -67,13 +67,15 @@ export interface WebNodeOptions {
   readonly shutdownGraceMs?: number
   /** How long startup waits for Redis and for its first broadcast to come back, in ms. @default 10000 */
   readonly startTimeoutMs?: number
+  /** The built dashboard app served at `/`. @default DASHBOARD_DIR, else this package's `dist/dashboard/` */
+  readonly dashboardDir?: string
   /** Handles plain HTTP requests the node does not serve itself (/api, /healthz, /readyz, /metrics, the dashboard). @default 404 */
   readonly requestListener?: RequestListener
 }
 
-type Defaulted = Omit<WebNodeOptions, 'host' | 'mongoUri' | 'requestListener'>
+type Defaulted = Omit<WebNodeOptions, 'host' | 'mongoUri' | 'requestListener' | 'dashboardDir'>
 export type ResolvedWebNodeOptions = Required<Defaulted> &
-  Pick<WebNodeOptions, 'host' | 'mongoUri' | 'requestListener'>
+  Pick<WebNodeOptions, 'host' | 'mongoUri' | 'requestListener' | 'dashboardDir'>
 
 const milliseconds = z.number().int().min(1)
 const count = z.number().int().min(1)
@@ -101,6 +103,7 @@ const optionsSchema = z.object({
   trustProxy: z.boolean().optional(),
   allowedOrigins: z.array(z.string().min(1)).optional(),
   shutdownGraceMs: z.number().int().min(0).optional(),
+  dashboardDir: z.string().min(1).optional(),
   startTimeoutMs: milliseconds.default(10_000),
 })
 

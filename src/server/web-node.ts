@@ -10,7 +10,8 @@ import type { Socket as EngineSocket } from 'engine.io'
 import { Server } from 'socket.io'
 import { tokenFromUpgradeRequest } from '../auth/token-from-request.js'
 import { createTokenVerifier } from '../auth/verify-token.js'
-import { dashboardRoute } from '../dashboard/dashboard-route.js'
+import { defaultDashboardDirectory } from '../dashboard/dashboard-directory.js'
+import { createDashboardRoute } from '../dashboard/dashboard-route.js'
 import { getLogger } from '../logger.js'
 import { collectProcessMetrics } from '../metrics/registry.js'
 import { reportNodeState } from '../metrics/web-metrics.js'
@@ -202,7 +203,7 @@ export async function startWebSocketServer(options: WebNodeOptions = {}): Promis
       createQueueBoard({ queues, verify }),
       agUi.route,
       createHttpApi({ store, authenticate }),
-      dashboardRoute,
+      createDashboardRoute({ directory: resolved.dashboardDir ?? defaultDashboardDirectory() }),
     ],
     fallback: resolved.requestListener ?? notFound,
     allowsOrigin: (origin) => admission.allowsOrigin(origin),

@@ -1,7 +1,6 @@
 import mongoose from 'mongoose'
 import { AgentEventsError } from '../errors.js'
 import type { RecordedEvent } from '../events/recorded-event.js'
-import type { PersistOutcome } from './event-store.js'
 import { eventDocumentOf, type EventDocument, type StoreModels } from './models.js'
 import { DUPLICATE_KEY, documentErrorsOf } from './write-errors.js'
 
@@ -9,6 +8,14 @@ import { DUPLICATE_KEY, documentErrorsOf } from './write-errors.js'
 const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 /** Room left for the fields next to the payload before a document's exact size is worth computing. */
 const FIELDS_ALLOWANCE_BYTES = 64 * 1024
+
+/** What became of one event of a batch. */
+export type PersistOutcome =
+  | { readonly status: 'stored' }
+  /** Already stored by an earlier delivery: nothing changed. */
+  | { readonly status: 'duplicate' }
+  /** Refused by the store for good (never retried): the worker dead-letters it. */
+  | { readonly status: 'rejected'; readonly error: AgentEventsError }
 
 /**
  * Inserts a batch of events with one unordered `insertMany`: each event comes back `stored`,

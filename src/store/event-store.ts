@@ -1,8 +1,7 @@
-import type { AgentEventsError } from '../errors.js'
 import type { RecordedEvent } from '../events/recorded-event.js'
 import type { AgentEventType, StampedAgentEvent } from '../events/schemas.js'
 import { queryRunAnalytics, type RunAnalytics, type RunAnalyticsQuery } from './analytics-queries.js'
-import { insertEvents } from './event-inserts.js'
+import { insertEvents, type PersistOutcome } from './event-inserts.js'
 import { listExecutions, type ExecutionListQuery, type ListedExecution } from './execution-listing.js'
 import type { ExecutionDocument } from './models.js'
 import { recordRunRollups } from './run-rollups.js'
@@ -10,13 +9,7 @@ import { StoreConnection } from './store-connection.js'
 import { applyExecutionUpdate } from './summary-writes.js'
 import { buildExecutionUpdates } from './summary-updates.js'
 
-/** What became of one event of a batch. */
-export type PersistOutcome =
-  | { readonly status: 'stored' }
-  /** Already stored by an earlier delivery: nothing changed. */
-  | { readonly status: 'duplicate' }
-  /** Refused by the store for good (never retried): the worker dead-letters it. */
-  | { readonly status: 'rejected'; readonly error: AgentEventsError }
+export type { PersistOutcome } from './event-inserts.js'
 
 export interface ExecutionEventsQuery {
   /** Only events with a greater seq. @default 0 */

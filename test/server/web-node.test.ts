@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { io as connectSocketIo } from 'socket.io-client'
 import { describe, expect, inject, it, onTestFinished } from 'vitest'
 import { RAW_CLOSE_CODES } from '../../src/server/protocol.js'
@@ -85,17 +88,19 @@ describe('web node', () => {
     expect(await (await fetch(`${api.url}/executions/exec-1`)).text()).toBe('history')
   })
 
-  it('serves the dashboard page and its script under a policy that forbids inline scripts', async () => {
-    const node = await startTestNode(names())
+  it('serves the built dashboard app at / under a policy that forbids inline scripts', async () => {
+    const dashboardDir = mkdtempSync(join(tmpdir(), 'web-node-dashboard-'))
+    onTestFinished(() => rmSync(dashboardDir, { recursive: true, force: true }))
+    writeFileSync(join(dashboardDir, 'index.html'), '<!doctype html><title>agent-events</title>')
+    const node = await startTestNode(names(), { dashboardDir })
 
     const page = await fetch(`${node.url}/`)
-    const script = await fetch(`${node.url}/dashboard.js`)
 
     expect(page.headers.get('content-type')).toMatch(/^text\/html/)
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self';/)
-    expect(await page.text()).toMatch(/<script src="\/dashboard.js"><\/script>/)
-    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/)
-    expect(await script.text()).toMatch(/type: 'subscribe'/)
+    expect(page.headers.get('cache-control')).toBe('no-store')
+    expect(await page.text()).toBe('<!doctype html><title>agent-events</title>')
+    expect((await fetch(`${node.url}/dashboard.js`)).status).toBe(404)
   })
 
   it('closes in order and idempotently: clients told to reconnect elsewhere, port released, connections closed', async () => {

@@ -1,0 +1,73 @@
+import { describe, expect, inject, it, onTestFinished } from 'vitest'
+import { browserForFile } from '../../support/browser.js'
+import { buildDashboard } from '../../support/dashboard-build.js'
+import { SCREEN_TIMEOUT_MS } from '../../support/dashboard-page.js'
+import { uniqueName } from '../../support/names.js'
+import {
+  emitInOrder,
+  orchestrationEvents,
+  orchestrationTotals,
+  scriptedOrchestration,
+} from '../../support/scripted-orchestration.js'
+import { startWebProcess } from '../../support/stack-processes.js'
+import { startTcpProxy } from '../../support/tcp-proxy.js'
+import { stackNames, startTestEmitter } from '../../support/web-node-stack.js'
+
+/**
+ * Conversation resume (CONTRACTS 2, built on branch viewer-server): after a reconnection the
+ * conversation watch of `agent-events/client` resubscribes with `since` per execution and the node
+ * replays what each missed. No worker runs here, so the page cannot fill the hole from the stored
+ * history: only the resume can. Enabled at merge.
+ */
+const browser = browserForFile()
+const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
+
+describe('the conversation view across a node failure, without stored history', () => {
+  it('gets every event each run missed while its node was down, per execution, from the resume', async () => {
+    const stack = names()
+    const dashboardDir = await buildDashboard()
+    const [first, second] = await Promise.all([
+      startWebProcess(stack, { DASHBOARD_DIR: dashboardDir }),
+      startWebProcess(stack, { DASHBOARD_DIR: dashboardDir }),
+    ])
+    const emitter = await startTestEmitter(stack)
+    const proxy = await startTcpProxy(first.port)
+    onTestFinished(() => proxy.close())
+    const conversationId = uniqueName('conv')
+    const runs = ['a', 'b'].map((suffix) =>
+      scriptedOrchestration(`${uniqueName('exec')}-${suffix}`, conversationId),
+    )
+    const streams = runs.map((run) => orchestrationEvents(run))
+    const third = Math.floor((streams[0]?.length ?? 0) / 3)
+    const events = (run: number) => streams[run] ?? []
+    const cardEvents = (executionId: string) =>
+      page.getByTestId(`conversation-run-${executionId}`).getByTestId('card-events').textContent()
+    const { page, errors } = await browser.open(`${proxy.url}/#/conversations/${conversationId}`)
+    const linkState = () => page.getByTestId('conversation-link-state').getAttribute('data-state')
+    await expect.poll(linkState, { timeout: SCREEN_TIMEOUT_MS }).toBe('live')
+    await emitInOrder(emitter, [...events(0).slice(0, third), ...events(1).slice(0, third)])
+    for (const run of runs) {
+      await expect
+        .poll(() => cardEvents(run.executionId), { timeout: SCREEN_TIMEOUT_MS })
+        .toBe(`${third} events`)
+    }
+
+    await first.process.kill('SIGKILL')
+    await expect.poll(linkState, { timeout: SCREEN_TIMEOUT_MS }).toBe('reconnecting')
+    await emitInOrder(emitter, [...events(0).slice(third), ...events(1).slice(third, 2 * third)])
+    proxy.retarget(second.port)
+    await expect.poll(linkState, { timeout: SCREEN_TIMEOUT_MS }).toBe('live')
+    await emitInOrder(emitter, events(1).slice(2 * third))
+
+    const total = orchestrationTotals(runs[0] ?? scriptedOrchestration('x', 'y')).events
+    for (const run of runs) {
+      await expect
+        .poll(() => cardEvents(run.executionId), { timeout: SCREEN_TIMEOUT_MS })
+        .toBe(`${total} events`)
+      expect(await page.getByTestId(`conversation-run-${run.executionId}`).getAttribute('data-status')).toBe(
+        'completed',
+      )
+    }
+    expect(errors).toEqual([])
+  }, 120_000)
+})
