@@ -125,6 +125,11 @@ const environmentSchema = z.object({
   TRACE_EXPORT_ATTEMPTS: integer(10, 1),
   TRACE_EXPORT_BACKOFF_MS: integer(1_000, 1),
 
+  // The command-line client (`agent-events`).
+  AGENT_EVENTS_URL: z.url().default('http://localhost:3001'),
+  AGENT_EVENTS_TOKEN: optionalText,
+  NO_COLOR: z.string().optional(),
+
   // Authentication of web node clients (src/auth/auth-options.ts reads these).
   AUTH_JWT_SECRET: optionalText,
   AUTH_PUBLIC_KEY_FILE: optionalText,
@@ -196,6 +201,12 @@ function toConfig(e: z.output<typeof environmentSchema>) {
       exportAttempts: e.TRACE_EXPORT_ATTEMPTS,
       exportBackoffMs: e.TRACE_EXPORT_BACKOFF_MS,
     },
+    cli: {
+      url: e.AGENT_EVENTS_URL,
+      token: e.AGENT_EVENTS_TOKEN,
+      /** https://no-color.org: any value turns colours off. */
+      color: e.NO_COLOR === undefined,
+    },
     auth: {
       NODE_ENV: e.NODE_ENV,
       AUTH_JWT_SECRET: e.AUTH_JWT_SECRET,
@@ -232,6 +243,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const config = toConfig(parsed.data)
   Object.freeze(config.web)
   Object.freeze(config.auth)
+  Object.freeze(config.cli)
   Object.freeze(config.otel.headers)
   Object.freeze(config.otel)
   return Object.freeze(config)

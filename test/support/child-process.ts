@@ -9,6 +9,8 @@ export interface NodeProcess {
   readonly pid: number
   /** stdout and stderr so far, interleaved as received (the last 200 KB). */
   readonly output: () => string
+  /** The complete stdout lines so far (the last 100,000). */
+  readonly lines: () => readonly string[]
   /**
    * Resolves with the first stdout line matching `pattern`, including lines already printed (the last
    * 100,000 lines are kept).
@@ -32,6 +34,8 @@ export interface StartTsProcessOptions {
   /** Merged over the test process's environment. */
   env?: Record<string, string>
   args?: string[]
+  /** `built`: run a JavaScript file of `dist/` with plain node, as users do. @default 'tsx' */
+  runner?: 'tsx' | 'built'
 }
 
 const OUTPUT_LIMIT = 200 * 1024
@@ -48,7 +52,8 @@ const DEFAULT_WAIT_MS = 15_000
  * expect(await worker.kill()).toBe(0)
  */
 export function startTsProcess(entry: string, opts: StartTsProcessOptions = {}): NodeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, entry), ...(opts.args ?? [])], {
+  const loader = opts.runner === 'built' ? [] : ['--import', 'tsx']
+  const child = spawn(process.execPath, [...loader, resolve(repoRoot, entry), ...(opts.args ?? [])], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -127,6 +132,7 @@ export function startTsProcess(entry: string, opts: StartTsProcessOptions = {}):
   return {
     pid,
     output: () => output.text(),
+    lines: () => [...lines],
     waitForLine(pattern, timeoutMs = DEFAULT_WAIT_MS) {
       return waitFor(
         `a line matching ${pattern}`,

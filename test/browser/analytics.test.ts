@@ -1,13 +1,13 @@
 import { describe, expect, inject, it } from 'vitest'
-import type { AgentEventInput } from '../../../src/events/schemas.js'
-import { browserForFile, saveScreenshot } from '../../support/browser.js'
-import { buildDashboard } from '../../support/dashboard-build.js'
-import { SCREEN_TIMEOUT_MS, testIdsOf, textOf } from '../../support/dashboard-page.js'
-import { eventually } from '../../support/eventually.js'
-import { uniqueName } from '../../support/names.js'
-import { emitInOrder } from '../../support/scripted-orchestration.js'
-import { startWebProcess, startWorkerProcess } from '../../support/stack-processes.js'
-import { stackNames, startTestEmitter } from '../../support/web-node-stack.js'
+import type { AgentEventInput } from '../../src/events/schemas.js'
+import { browserForFile, saveScreenshot } from '../support/browser.js'
+import { buildDashboard } from '../support/dashboard-build.js'
+import { SCREEN_TIMEOUT_MS, testIdsOf, textOf } from '../support/dashboard-page.js'
+import { eventually } from '../support/eventually.js'
+import { uniqueName } from '../support/names.js'
+import { emitInOrder } from '../support/scripted-orchestration.js'
+import { startWebProcess, startWorkerProcess } from '../support/stack-processes.js'
+import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 
 /**
  * The analytics page over `GET /api/analytics` (CONTRACTS 3, built on branch viewer-analytics).

@@ -1,16 +1,16 @@
 import { describe, expect, inject, it } from 'vitest'
-import { browserForFile } from '../../support/browser.js'
-import { buildDashboard } from '../../support/dashboard-build.js'
-import { SCREEN_TIMEOUT_MS, testIdsOf } from '../../support/dashboard-page.js'
-import { eventually } from '../../support/eventually.js'
-import { uniqueName } from '../../support/names.js'
+import { browserForFile } from '../support/browser.js'
+import { buildDashboard } from '../support/dashboard-build.js'
+import { SCREEN_TIMEOUT_MS, testIdsOf } from '../support/dashboard-page.js'
+import { eventually } from '../support/eventually.js'
+import { uniqueName } from '../support/names.js'
 import {
   emitInOrder,
   orchestrationEvents,
   scriptedOrchestration,
-} from '../../support/scripted-orchestration.js'
-import { startWebProcess, startWorkerProcess } from '../../support/stack-processes.js'
-import { stackNames, startTestEmitter } from '../../support/web-node-stack.js'
+} from '../support/scripted-orchestration.js'
+import { startWebProcess, startWorkerProcess } from '../support/stack-processes.js'
+import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 import type { Page } from 'playwright-core'
 
 /**

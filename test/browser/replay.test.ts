@@ -1,24 +1,24 @@
 import { describe, expect, inject, it } from 'vitest'
-import type { AgentEventInput } from '../../../src/events/schemas.js'
-import { browserForFile, saveScreenshot } from '../../support/browser.js'
-import { buildDashboard } from '../../support/dashboard-build.js'
+import type { AgentEventInput } from '../../src/events/schemas.js'
+import { browserForFile, saveScreenshot } from '../support/browser.js'
+import { buildDashboard } from '../support/dashboard-build.js'
 import {
   expectState,
   expectText,
   runSnapshot,
   SCREEN_TIMEOUT_MS,
   textOf,
-} from '../../support/dashboard-page.js'
-import { eventually } from '../../support/eventually.js'
-import { uniqueName } from '../../support/names.js'
+} from '../support/dashboard-page.js'
+import { eventually } from '../support/eventually.js'
+import { uniqueName } from '../support/names.js'
 import {
   emitInOrder,
   orchestrationEvents,
   orchestrationTotals,
   scriptedOrchestration,
-} from '../../support/scripted-orchestration.js'
-import { startWebProcess, startWorkerProcess } from '../../support/stack-processes.js'
-import { stackNames, startTestEmitter } from '../../support/web-node-stack.js'
+} from '../support/scripted-orchestration.js'
+import { startWebProcess, startWorkerProcess } from '../support/stack-processes.js'
+import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 
 /**
  * Replay in the dashboard (CONTRACTS 1: the server's `replay` and the client's `replayExecution`,

@@ -1,17 +1,17 @@
 import { describe, expect, inject, it, onTestFinished } from 'vitest'
-import { browserForFile } from '../../support/browser.js'
-import { buildDashboard } from '../../support/dashboard-build.js'
-import { SCREEN_TIMEOUT_MS } from '../../support/dashboard-page.js'
-import { uniqueName } from '../../support/names.js'
+import { browserForFile } from '../support/browser.js'
+import { buildDashboard } from '../support/dashboard-build.js'
+import { SCREEN_TIMEOUT_MS } from '../support/dashboard-page.js'
+import { uniqueName } from '../support/names.js'
 import {
   emitInOrder,
   orchestrationEvents,
   orchestrationTotals,
   scriptedOrchestration,
-} from '../../support/scripted-orchestration.js'
-import { startWebProcess } from '../../support/stack-processes.js'
-import { startTcpProxy } from '../../support/tcp-proxy.js'
-import { stackNames, startTestEmitter } from '../../support/web-node-stack.js'
+} from '../support/scripted-orchestration.js'
+import { startWebProcess } from '../support/stack-processes.js'
+import { startTcpProxy } from '../support/tcp-proxy.js'
+import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 
 /**
  * Conversation resume (CONTRACTS 2, built on branch viewer-server): after a reconnection the
