@@ -16,9 +16,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          // test/browser/after-merge: browser specs of features whose server side is built on other
-          // branches (replay, conversation resume, the runs list and analytics APIs); enabled at merge.
-          exclude: ['test/faults/**', 'test/browser/after-merge/**'],
+          exclude: ['test/faults/**'],
           globalSetup: ['test/support/global-setup.ts'],
         },
       },
