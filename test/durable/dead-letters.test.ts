@@ -5,13 +5,11 @@ import { AgentEventEmitter } from '../../src/emitter/agent-event-emitter.js'
 import { PERSIST_JOB_NAME } from '../../src/queue/persistence-queue.js'
 import { shardInboxKey } from '../../src/redis/keys.js'
 import { EXECUTIONS_COLLECTION } from '../../src/store/models.js'
-import { countDeadLetters, listDeadLetters } from '../../src/queue/dead-letters.js'
-import { startTsProcess } from '../support/child-process.js'
+import { countDeadLetters, listDeadLetters, redriveDeadLetters } from '../../src/queue/dead-letters.js'
 import {
   durableNames,
   emitterOptions,
   openQueues,
-  processEnv,
   startInProcessWorker,
   uniqueName,
 } from '../support/durable-stack.js'
@@ -107,7 +105,7 @@ describe('a record that is not an event', () => {
 })
 
 describe('a batch that fails every attempt for a reason that is not an outage', () => {
-  it('is dead-lettered whole, and counted once the cause is fixed and it is re-driven from the CLI', async () => {
+  it('is dead-lettered whole, and counted once the cause is fixed and it is re-driven', async () => {
     const { names, queues } = setUp()
     const executionId = uniqueName('exec')
     // A summary an operator damaged by hand: counting into it fails on every attempt.
@@ -140,10 +138,8 @@ describe('a batch that fails every attempt for a reason that is not an outage', 
     expect(letter).toMatchObject({ events: 10, seq: 1, attemptsMade: 2 })
 
     await summaries.deleteOne({ _id: executionId })
-    const cli = (...args: string[]) =>
-      startTsProcess('workers/dead-letters-cli.ts', { env: processEnv(names), args })
-    expect(await cli('count').waitForLine(/^\d+$/)).toBe('1')
-    expect(await cli('redrive').waitForLine(/re-driven/)).toBe('re-driven: 1')
+    expect(await countDeadLetters(queues)).toBe(1)
+    expect(await redriveDeadLetters(queues)).toBe(1)
 
     const summary = await eventually(async () => {
       const current = await store.getExecution(executionId)
