@@ -137,9 +137,12 @@ describe('fault injection', () => {
   )
 
   it(
-    'loses nothing when MongoDB is stopped for 15 s',
+    'loses nothing and dead-letters nothing when MongoDB is down longer than the whole retry budget',
     async () => {
-      const audit = await runFaultCase(table, 'MongoDB stopped 15 s', {}, async (run) => {
+      // One attempt: the budget is a single server selection (10 s), outlasted by the 15 s outage.
+      const name = 'MongoDB stopped 15 s, longer than the retry budget (1 attempt)'
+      const options = { workerEnv: { PERSIST_ATTEMPTS: '1' } }
+      const audit = await runFaultCase(table, name, options, async (run) => {
         await run.flowing(STEADY)
         const before = await run.stack.assigned()
         await run.stack.mongo.stop()

@@ -17,6 +17,8 @@ export interface FaultRunOptions extends FaultStackOptions {
   readonly startWorker?: boolean
   /** That worker takes 2 s job locks (see `FaultStack.startWorker`). @default false */
   readonly quickRedelivery?: boolean
+  /** More environment for that worker. */
+  readonly workerEnv?: Record<string, string>
 }
 
 /** What a case's scenario works with: the stack, its two first web nodes, and a flow probe. */
@@ -60,7 +62,10 @@ export async function runFaultCase(
       stack.startProducer(),
       options.startWorker === false
         ? undefined
-        : stack.startWorker({ quickRedelivery: options.quickRedelivery === true }),
+        : stack.startWorker({
+            quickRedelivery: options.quickRedelivery === true,
+            ...(options.workerEnv ? { env: options.workerEnv } : {}),
+          }),
     ])
     // Opened before any fault, so that the audit never has to connect to a server that was stopped.
     await stack.store()

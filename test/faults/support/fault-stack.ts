@@ -116,14 +116,19 @@ export class FaultStack {
    * inbox claim), or, with `quickRedelivery`, 2 s for each and a stalled check every second, so that
    * what a killed worker held comes back within seconds.
    */
-  async startWorker(options: { quickRedelivery?: boolean } = {}): Promise<NodeProcess> {
+  async startWorker(
+    options: { quickRedelivery?: boolean; env?: Record<string, string> } = {},
+  ): Promise<NodeProcess> {
     const redelivery = {
       WORKER_LOCK_DURATION_MS: '2000',
       WORKER_STALLED_INTERVAL_MS: '1000',
       WORKER_SUMMARY_LEASE_MS: '2000',
       PUMP_CLAIM_IDLE_MS: '2000',
     }
-    const child = this.#spawn('workers/main.ts', this.env(options.quickRedelivery ? redelivery : {}))
+    const child = this.#spawn(
+      'workers/main.ts',
+      this.env({ ...(options.quickRedelivery ? redelivery : {}), ...options.env }),
+    )
     await child.waitForMessage(isReadyMessage, PROCESS_READY_MS)
     this.workers.push(child)
     return child
