@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from 'vitest'
+import { formatCount, formatDuration, formatPercent, formatScore } from '../../dashboard/src/state/format.js'
 import type { AgentEventInput } from '../../src/events/schemas.js'
 import { browserForFile, saveScreenshot } from '../support/browser.js'
 import { buildDashboard } from '../support/dashboard-build.js'
@@ -11,23 +12,28 @@ import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 
 /**
  * The analytics page over `GET /api/analytics` (CONTRACTS 3, built on branch viewer-analytics).
- * Enabled at merge.
  *
  * The data set is chosen so that every reasonable definition gives the same figures: one
  * department with one agent, whose department and agent spans equal the run's; 21 runs (11 of 30 s,
  * 10 of 60 s), so that the 50th and 95th percentiles fall on a sample whatever the interpolation;
- * failed runs failed throughout; quality only from `quality-check` events with `passed`.
+ * failed runs failed throughout; quality only from `quality-check` events with `passed`. The
+ * expected figures are computed from the seed by the rules of README "Analytics".
  */
 const browser = browserForFile()
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
 const RUNS = 21
 const FAILED = new Set([19, 20, 21])
+const TOKENS = { input: 100, output: 50, total: 150 }
+
+/** What seeded run `index` (1..RUNS) is made of. */
+function seedOf(index: number) {
+  const score = 60 + index
+  return { durationMs: index <= 11 ? 30_000 : 60_000, failed: FAILED.has(index), score, passed: score >= 70 }
+}
 
 function seededRun(projectId: string, index: number, startedAt: number): AgentEventInput[] {
   const executionId = `${projectId}-run-${String(index).padStart(2, '0')}`
-  const durationMs = index <= 11 ? 30_000 : 60_000
-  const failed = FAILED.has(index)
-  const score = 60 + index
+  const { durationMs, failed, score, passed } = seedOf(index)
   const common = { executionId, projectId, conversationId: `${projectId}-conversation` }
   const at = (offset: number): string => new Date(startedAt + offset).toISOString()
   const agent = { ...common, agentId: 'story-head', agentName: 'Story Head', department: 'story' }
@@ -39,7 +45,7 @@ function seededRun(projectId: string, index: number, startedAt: number): AgentEv
       ...agent,
       type: 'agent-complete',
       executionTime: durationMs,
-      tokenUsage: { input: 100, output: 50, total: 150 },
+      tokenUsage: TOKENS,
       ...(failed ? { status: 'failed', error: 'gave up' } : {}),
       timestamp: at(durationMs),
     },
@@ -47,7 +53,7 @@ function seededRun(projectId: string, index: number, startedAt: number): AgentEv
       ...common,
       type: 'quality-check',
       score,
-      passed: score >= 70,
+      passed,
       agentId: 'story-head',
       department: 'story',
       timestamp: at(durationMs),
@@ -60,6 +66,30 @@ function seededRun(projectId: string, index: number, startedAt: number): AgentEv
       timestamp: at(durationMs),
     },
   ]
+}
+
+/**
+ * The row of the seeded project, the same for its department and for its agent: each seeded run is
+ * one department run (failed when its agent run failed within it) and one agent run (failed by its
+ * agent-complete), of the run's duration; nearest-rank percentiles; the quality checks' own `passed`.
+ */
+function expectedRow(): Record<string, string> {
+  const seeds = Array.from({ length: RUNS }, (_, index) => seedOf(index + 1))
+  const durations = seeds.map((seed) => seed.durationMs).sort((a, b) => a - b)
+  const nearestRank = (p: number) => durations[Math.ceil(p * durations.length) - 1]
+  const failed = seeds.filter((seed) => seed.failed).length
+  const scores = seeds.map((seed) => seed.score)
+  return {
+    'cell-runs': formatCount(seeds.length),
+    'cell-failed': formatCount(failed),
+    'cell-failure-rate': formatPercent(failed / seeds.length),
+    'cell-p50': formatDuration(nearestRank(0.5)),
+    'cell-p95': formatDuration(nearestRank(0.95)),
+    'cell-tokens': formatCount(seeds.length * TOKENS.total),
+    'cell-quality-average': formatScore(scores.reduce((sum, score) => sum + score, 0) / scores.length),
+    'cell-quality-min': formatScore(Math.min(...scores)),
+    'cell-pass-rate': formatPercent(seeds.filter((seed) => seed.passed).length / seeds.length),
+  }
 }
 
 describe('the analytics page', () => {
@@ -94,8 +124,10 @@ describe('the analytics page', () => {
       .toHaveLength(1)
     await expect
       .poll(() => textOf(page, 'analytics-scope'), { timeout: SCREEN_TIMEOUT_MS })
-      .toContain(`${RUNS} runs`)
-    const expected = {
+      .toContain(`${RUNS} department runs ended`)
+    const expected = expectedRow()
+    // The same rules, worked out by hand.
+    expect(expected).toEqual({
       'cell-runs': '21',
       'cell-failed': '3',
       'cell-failure-rate': '14.3%',
@@ -105,7 +137,7 @@ describe('the analytics page', () => {
       'cell-quality-average': '71.0',
       'cell-quality-min': '61.0',
       'cell-pass-rate': '57.1%',
-    }
+    })
     const row = page.locator('[data-testid^="analytics-row-"]')
     for (const [cell, text] of Object.entries(expected)) {
       await expect.poll(() => row.getByTestId(cell).textContent(), { timeout: SCREEN_TIMEOUT_MS }).toBe(text)
@@ -117,6 +149,7 @@ describe('the analytics page', () => {
     await expect
       .poll(() => row.locator('td').first().textContent(), { timeout: SCREEN_TIMEOUT_MS })
       .toContain('Story Head')
+    expect(await textOf(page, 'analytics-scope')).toContain(`${RUNS} agent runs ended`)
     for (const [cell, text] of Object.entries(expected)) {
       await expect.poll(() => row.getByTestId(cell).textContent(), { timeout: SCREEN_TIMEOUT_MS }).toBe(text)
     }

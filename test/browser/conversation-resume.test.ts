@@ -17,7 +17,7 @@ import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
  * Conversation resume (CONTRACTS 2, built on branch viewer-server): after a reconnection the
  * conversation watch of `agent-events/client` resubscribes with `since` per execution and the node
  * replays what each missed. No worker runs here, so the page cannot fill the hole from the stored
- * history: only the resume can. Enabled at merge.
+ * history: only the resume can.
  */
 const browser = browserForFile()
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))

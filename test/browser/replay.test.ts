@@ -1,15 +1,10 @@
-import { describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it, onTestFinished } from 'vitest'
 import type { AgentEventInput } from '../../src/events/schemas.js'
 import { browserForFile, saveScreenshot } from '../support/browser.js'
 import { buildDashboard } from '../support/dashboard-build.js'
-import {
-  expectState,
-  expectText,
-  runSnapshot,
-  SCREEN_TIMEOUT_MS,
-  textOf,
-} from '../support/dashboard-page.js'
+import { expectState, expectText, runSnapshot, SCREEN_TIMEOUT_MS, textOf } from '../support/dashboard-page.js'
 import { eventually } from '../support/eventually.js'
+import { startDelayingProxy } from '../support/loopback-proxy.js'
 import { uniqueName } from '../support/names.js'
 import {
   emitInOrder,
@@ -22,10 +17,12 @@ import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 
 /**
  * Replay in the dashboard (CONTRACTS 1: the server's `replay` and the client's `replayExecution`,
- * built on branch viewer-server). Enabled at merge.
+ * built on branch viewer-server).
  */
 const browser = browserForFile()
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
+/** How late the node's answers reach the page behind the delaying proxy: far longer than a key press. */
+const ANSWER_DELAY_MS = 500
 
 /** The events with timestamps one second apart, ending a minute ago: a 1x replay lasts as long. */
 function spacedOneSecondApart(events: readonly AgentEventInput[]): AgentEventInput[] {
@@ -102,6 +99,40 @@ describe('replay in the dashboard', () => {
     await expectText(page, 'replay-phase', 'ended')
     await expectText(page, 'run-event-count', String(totals.events))
     await expectState(page, 'run-state', 'completed')
+
+    // A finished replay can still be sought: it plays again from there, paused.
+    await slider.focus()
+    await page.keyboard.press('Home')
+    await expectText(page, 'replay-phase', 'paused')
+    await expectText(page, 'run-event-count', '0')
+    expect(errors).toEqual([])
+  }, 120_000)
+
+  it('seeks one seq per key press when the node answers each seek only after the next press', async () => {
+    const { web, emitter, plan, events } = await storedRunStack(100)
+    const totals = orchestrationTotals(plan)
+    await emitInOrder(emitter, events)
+    await waitUntilStored(web.url, plan.executionId, totals.events)
+    const proxy = await startDelayingProxy(web.port, ANSWER_DELAY_MS)
+    onTestFinished(() => proxy.close())
+
+    const { page, errors } = await browser.open(`${proxy.url}/#/runs/${plan.executionId}/replay`)
+    await expect
+      .poll(async () => Number(await textOf(page, 'run-event-count')), { timeout: SCREEN_TIMEOUT_MS })
+      .toBeGreaterThan(0)
+    await page.getByTestId('replay-toggle').click()
+    await expectText(page, 'replay-phase', 'paused')
+    const slider = page.getByTestId('replay-seek')
+    await slider.focus()
+    await page.keyboard.press('Home')
+    await expectText(page, 'run-event-count', '0')
+
+    // Five presses within the delay: each seek's events and answer arrive after the presses that follow it.
+    for (let step = 0; step < 5; step++) await page.keyboard.press('ArrowRight')
+    expect(await slider.inputValue()).toBe('5')
+    await expectText(page, 'run-event-count', '5')
+    await expectText(page, 'replay-position', `seq 5 / ${totals.events}`)
+    expect(await slider.inputValue()).toBe('5')
     expect(errors).toEqual([])
   }, 120_000)
 
@@ -119,6 +150,12 @@ describe('replay in the dashboard', () => {
 
     await expectText(page, 'run-event-count', String(totals.events))
     await expectState(page, 'run-state', 'completed')
+
+    // A seek leaves the live view for the replay, which held the events up to `half`: two seqs on.
+    await page.getByTestId('replay-seek').focus()
+    for (let step = 0; step < 2; step++) await page.keyboard.press('ArrowRight')
+    await expectText(page, 'replay-phase', 'paused')
+    await expectText(page, 'run-event-count', String(half + 2))
     expect(errors).toEqual([])
   }, 120_000)
 })

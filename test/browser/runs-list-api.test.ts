@@ -4,18 +4,14 @@ import { buildDashboard } from '../support/dashboard-build.js'
 import { SCREEN_TIMEOUT_MS, testIdsOf } from '../support/dashboard-page.js'
 import { eventually } from '../support/eventually.js'
 import { uniqueName } from '../support/names.js'
-import {
-  emitInOrder,
-  orchestrationEvents,
-  scriptedOrchestration,
-} from '../support/scripted-orchestration.js'
+import { emitInOrder, orchestrationEvents, scriptedOrchestration } from '../support/scripted-orchestration.js'
 import { startWebProcess, startWorkerProcess } from '../support/stack-processes.js'
 import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 import type { Page } from 'playwright-core'
 
 /**
  * The runs list over `GET /api/executions` (CONTRACTS 3, built on branch viewer-analytics): by
- * project, across conversations, without the per-conversation fallback. Enabled at merge.
+ * project, across conversations, without the per-conversation fallback.
  */
 const browser = browserForFile()
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))

@@ -38,6 +38,7 @@ export interface AnalyticsReport {
   readonly to: string
   readonly groupBy: AnalyticsGroupBy
   readonly groups: readonly AnalyticsGroup[]
+  /** Stored run records (rollup documents) the node read to answer: a cost, not a count of runs. */
   readonly scannedRuns: number
 }
 

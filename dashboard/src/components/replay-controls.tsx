@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react'
-import type { ReplaySpeed } from '../api/replay.js'
+import { useState } from 'react'
+import type { ReplaySpeed } from 'agent-events/client'
 import type { ReplayState } from '../hooks/use-replay.js'
-import { Notice, StateBadge } from './common.js'
+import { StateBadge } from './common.js'
 
 const SPEEDS: readonly { readonly speed: ReplaySpeed; readonly label: string }[] = [
   { speed: 1, label: '1×' },
@@ -11,23 +11,19 @@ const SPEEDS: readonly { readonly speed: ReplaySpeed; readonly label: string }[]
 
 /**
  * Play, pause, speed and a seek slider over the seqs of the execution (up to `lastSeq`, the stored
- * summary's, or further as events come).
+ * summary's, or further as the replay learns of more). The slider shows the replay's position (a
+ * seek's target until the node answers it), except while it is being moved; it seeks when released
+ * (pointer up, key up, leaving it).
  */
 export function ReplayControls({ replay, lastSeq }: { replay: ReplayState; lastSeq: number }) {
-  const position = replay.view.state.lastSeq
-  const [target, setTarget] = useState(position)
-  const [dragging, setDragging] = useState(false)
-  useEffect(() => {
-    if (!dragging) setTarget(position)
-  }, [position, dragging])
-  const max = Math.max(lastSeq, position, 1)
-  if (replay.phase === 'unavailable') {
-    return (
-      <Notice testId="replay-unavailable">
-        Replay is unavailable: this dashboard's client or the node it is connected to has no replay. The live
-        view shows the whole run from its first event.
-      </Notice>
-    )
+  const [moving, setMoving] = useState<number | undefined>(undefined)
+  const shown = replay.view.state.lastSeq
+  const max = Math.max(lastSeq, replay.lastSeq, replay.position, 1)
+  // Only a move seeks: a key that changes nothing (Tab onto the slider) must not.
+  const release = (): void => {
+    if (moving === undefined) return
+    setMoving(undefined)
+    replay.seek(moving)
   }
   const playing = replay.phase === 'playing' || replay.phase === 'starting'
   return (
@@ -69,23 +65,16 @@ export function ReplayControls({ replay, lastSeq }: { replay: ReplayState; lastS
         type="range"
         min={0}
         max={max}
-        value={Math.min(target, max)}
-        onChange={(change) => {
-          setDragging(true)
-          setTarget(Number(change.target.value))
-        }}
-        onPointerUp={(release) => {
-          setDragging(false)
-          replay.seek(Number(release.currentTarget.value))
-        }}
-        onKeyUp={(key) => {
-          setDragging(false)
-          replay.seek(Number(key.currentTarget.value))
-        }}
+        value={Math.min(moving ?? replay.position, max)}
+        onChange={(change) => setMoving(Number(change.target.value))}
+        onPointerUp={release}
+        onKeyUp={release}
+        onBlur={release}
+        disabled={replay.phase === 'failed'}
         data-testid="replay-seek"
       />
       <span className="mono" data-testid="replay-position">
-        seq {position} / {max}
+        seq {shown} / {max}
       </span>
       {replay.error ? (
         <span className="badge failed">

@@ -114,11 +114,15 @@ function Report({ report }: { report: AnalyticsReport }) {
   const { groups } = report
   const rows = (values: (group: AnalyticsGroup) => (number | null)[]) =>
     groups.map((group) => ({ key: group.key, label: labelOf(group), values: values(group) }))
+  // Each run is in exactly one group: an agent run in its agent's, a department run in its department's.
+  const runs = groups.reduce((sum, group) => sum + group.runs, 0)
   return (
     <>
       <p className="step" data-testid="analytics-scope">
-        {report.scannedRuns} runs from {formatDateTime(report.from)} to {formatDateTime(report.to)}
-        {report.projectId ? ` in ${report.projectId}` : ''}, by {report.groupBy}
+        {formatCount(runs)} {report.groupBy} runs ended from {formatDateTime(report.from)} to{' '}
+        {formatDateTime(report.to)}
+        {report.projectId ? ` in ${report.projectId}` : ''} ({formatCount(report.scannedRuns)} stored run
+        records read)
       </p>
       {groups.length === 0 ? <p className="empty">No run in this range.</p> : null}
       <div className="grid-2">

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
+import type { ReplaySpeed } from 'agent-events/client'
 import { getExecution, type ExecutionSummary } from '../api/executions.js'
-import type { ReplaySpeed } from '../api/replay.js'
 import { ConnectionPanel } from '../components/connection-panel.js'
 import { ReplayControls } from '../components/replay-controls.js'
 import { RunOverview } from '../components/run-overview.js'
@@ -66,7 +66,7 @@ function ReplayRun({ executionId, lastSeq }: { executionId: string; lastSeq: num
   return (
     <>
       <ReplayControls replay={replay} lastSeq={lastSeq} />
-      {replay.phase === 'unavailable' ? null : <RunOverview view={replay.view} clock="events" />}
+      <RunOverview view={replay.view} clock="events" />
     </>
   )
 }

@@ -223,7 +223,7 @@ function RunsTable({ executions, loading }: { executions: readonly ExecutionSumm
             </td>
             <td>{formatDateTime(execution.startedAt)}</td>
             <td className="num">{formatDuration(durationOf(execution))}</td>
-            <td className="num" data-testid="run-row-events">
+            <td className="num" data-testid="cell-events">
               {formatCount(execution.eventCount)}
             </td>
             <td className="num">{formatCount(execution.tokenUsage.total)}</td>
