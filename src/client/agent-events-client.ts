@@ -168,8 +168,17 @@ export class AgentEventsClient {
       get connected() {
         return socket.connected
       },
-      request: async <T>(event: 'replay' | 'replay-control', payload: object) =>
-        (await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(event, payload)) as SocketIoAck<T>,
+      request: <T>(event: 'replay' | 'replay-control', payload: object, onAnswer?: () => void) =>
+        new Promise<SocketIoAck<T>>((resolve, reject) => {
+          socket
+            .timeout(REQUEST_TIMEOUT_MS)
+            .emit(event, payload, (error: Error | null, ack: SocketIoAck<T>) => {
+              // Called in the order the node's packets arrive, before any later replay message.
+              onAnswer?.()
+              if (error) reject(error)
+              else resolve(ack)
+            })
+        }),
       bind: (replayId, bound) => {
         for (const [id, candidate] of this.replaysById) if (candidate === bound) this.replaysById.delete(id)
         if (replayId !== undefined) {

@@ -66,7 +66,12 @@ export interface ExecutionReplay extends ReplayProgress {
 /** How a replay reaches the node: the client's socket. */
 export interface ReplayTransport {
   readonly connected: boolean
-  request<T>(event: 'replay' | 'replay-control', payload: object): Promise<SocketIoAck<T>>
+  /** `onAnswer` runs as the answer arrives, before any replay message that follows it on the connection. */
+  request<T>(
+    event: 'replay' | 'replay-control',
+    payload: object,
+    onAnswer?: () => void,
+  ): Promise<SocketIoAck<T>>
   /** The replay's id on the node changed: route its messages to `replay`. */
   bind(replayId: string | undefined, replay: ExecutionReplayHandle): void
 }
@@ -92,6 +97,9 @@ export class ExecutionReplayHandle implements ExecutionReplay {
   #paused = false
   #stopped = false
   #delivered = false
+  /** Replay messages received so far, and controls sent: an answer only applies if it is the newest news. */
+  #received = 0
+  #controls = 0
   #starting: Promise<void> | undefined
   readonly #fromSeq: number
 
@@ -169,6 +177,7 @@ export class ExecutionReplayHandle implements ExecutionReplay {
 
   /** A message of this replay from the node. */
   receive(message: ReplayMessage): void {
+    this.#received += 1
     switch (message.type) {
       case 'replay-event':
         this.#delivered = true
@@ -227,22 +236,33 @@ export class ExecutionReplayHandle implements ExecutionReplay {
     const replayId = this.#replayId
     // Not on a node: pause and speed are kept for the restart.
     if (replayId === undefined) return { ok: true, ...this.progress() }
-    const ack = await this.ask<ReplayStatus>('replay-control', { replayId, ...control })
+    const sent = (this.#controls += 1)
+    let receivedAtAnswer = -1
+    const ack = await this.ask<ReplayStatus>('replay-control', { replayId, ...control }, () => {
+      receivedAtAnswer = this.#received
+    })
     if (!ack.ok) {
       if (ack.error.code !== 'closed') this.options.onError?.(ack.error)
       return ack
     }
-    if (replayId !== this.#replayId) return { ok: true, ...this.progress() }
+    // A newer control, or replay messages that followed the answer on the connection, tell more.
+    const newest =
+      replayId === this.#replayId && sent === this.#controls && receivedAtAnswer === this.#received
+    if (!newest) return { ok: true, ...this.progress() }
     this.#state = ack.state
     this.#position = ack.position
     this.report()
     return { ok: true, ...this.progress() }
   }
 
-  private async ask<T>(event: 'replay' | 'replay-control', payload: object): Promise<SocketIoAck<T>> {
+  private async ask<T>(
+    event: 'replay' | 'replay-control',
+    payload: object,
+    onAnswer?: () => void,
+  ): Promise<SocketIoAck<T>> {
     if (!this.transport.connected) return { ok: false, error: RECONNECTING }
     try {
-      return await this.transport.request<T>(event, payload)
+      return await this.transport.request<T>(event, payload, onAnswer)
     } catch {
       return { ok: false, error: RECONNECTING }
     }

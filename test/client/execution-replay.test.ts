@@ -60,6 +60,37 @@ async function nodeOnPort(stack: StackNames, port: number) {
 }
 
 describe('replays with the browser client', () => {
+  it('never moves its position back on a late answer: seeks sent at once leave it at the last one', async () => {
+    const stack = names()
+    const node = await startTestNode(stack)
+    const emitter = await startTestEmitter(stack)
+    await emitSamples(emitter, 'exec-client-seeks', 10)
+    const client = startClient(node.url)
+    const { state, handlers } = recorder()
+    const positions: number[] = []
+    const replay = client.replayExecution('exec-client-seeks', {
+      speed: 'max',
+      ...handlers,
+      onState: ({ position }) => positions.push(position),
+    })
+    await until(() => state.ends.length === 1, 'the end of the replay')
+
+    for (let round = 0; round < 5; round += 1) {
+      await replay.seek(1)
+      positions.length = 0
+      const [toTwo, toThree] = await Promise.all([replay.seek(2), replay.seek(3)])
+      expect(toTwo.ok && toThree.ok).toBe(true)
+      expect(
+        positions.every((position, index) => index === 0 || position >= (positions[index - 1] ?? 0)),
+      ).toBe(true)
+      expect({ position: replay.position, state: replay.state, held: seqsOf(state.held) }).toEqual({
+        position: 3,
+        state: 'paused',
+        held: [1, 2, 3],
+      })
+    }
+  })
+
   it("plays an execution at 'max', then seeks back and forward with its handle", async () => {
     const stack = names()
     const node = await startTestNode(stack)
