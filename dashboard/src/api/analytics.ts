@@ -43,8 +43,7 @@ export interface AnalyticsReport {
 }
 
 /**
- * The analytics of a project over a time range. A node without the analytics API answers 404
- * `not_found` (an {@link ApiError} with `routeMissing`).
+ * The analytics of a project over a time range.
  * @example const report = await getAnalytics(api, { projectId: 'proj-1', groupBy: 'agent' })
  */
 export function getAnalytics(api: ApiClient, query: AnalyticsQuery): Promise<AnalyticsReport> {

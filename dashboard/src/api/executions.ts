@@ -1,5 +1,5 @@
 import type { StampedAgentEvent } from 'agent-events/client'
-import { ApiError, type ApiClient } from './http-client.js'
+import type { ApiClient } from './http-client.js'
 
 /** The stored summary of an execution as the HTTP API sends it (dates as ISO strings). */
 export interface ExecutionSummary {
@@ -45,37 +45,17 @@ export interface RunsPage {
   readonly executions: readonly ExecutionSummary[]
   /** The cursor of the next (older) page, or null on the last. */
   readonly nextBefore: string | null
-  /** `list`: `GET /api/executions`; `conversation`: the older per-conversation listing, filtered here. */
-  readonly source: 'list' | 'conversation'
 }
 
-/** Executions the per-conversation fallback reads at most (newest kept). */
-const CONVERSATION_FALLBACK_LIMIT = 1000
+/** Executions of a conversation the conversation page reads at most. */
+const CONVERSATION_EXECUTIONS_LIMIT = 1000
 
 /**
- * A page of the runs list, newest first. Nodes without `GET /api/executions` (older than the runs
- * list API) are read through `GET /api/conversations/:id/executions` when a conversation is given;
- * otherwise the 404 is thrown as is (`routeMissing`), for the page to say so.
+ * A page of the runs list (`GET /api/executions`), newest first.
  * @example const page = await listRuns(api, { conversationId: 'conv-1', q: 'exec-4' })
  */
-export async function listRuns(api: ApiClient, query: RunsQuery): Promise<RunsPage> {
-  try {
-    const page = await api.get<{ executions: ExecutionSummary[]; nextBefore: string | null }>(
-      '/api/executions',
-      {
-        ...query,
-      },
-    )
-    return { ...page, source: 'list' }
-  } catch (error) {
-    if (!(error instanceof ApiError) || !error.routeMissing || query.conversationId === undefined) throw error
-  }
-  const all = await conversationExecutions(api, query.conversationId)
-  const executions = all
-    .filter((execution) => query.status === undefined || execution.status === query.status)
-    .filter((execution) => query.q === undefined || execution.executionId.startsWith(query.q))
-    .filter((execution) => query.projectId === undefined || execution.projectId === query.projectId)
-  return { executions: newestFirst(executions), nextBefore: null, source: 'conversation' }
+export function listRuns(api: ApiClient, query: RunsQuery): Promise<RunsPage> {
+  return api.get<RunsPage>('/api/executions', { ...query })
 }
 
 /** Every execution of a conversation (up to 1000), via `GET /api/conversations/:id/executions`. */
@@ -92,7 +72,7 @@ export async function conversationExecutions(
     )
     executions.push(...page.executions)
     after = page.nextAfter ?? undefined
-  } while (after !== undefined && executions.length < CONVERSATION_FALLBACK_LIMIT)
+  } while (after !== undefined && executions.length < CONVERSATION_EXECUTIONS_LIMIT)
   return executions
 }
 
@@ -133,12 +113,4 @@ export function durationOf(execution: ExecutionSummary): number | undefined {
   if (execution.startedAt === undefined) return undefined
   const end = execution.completedAt ?? execution.lastEventAt
   return end === undefined ? undefined : Date.parse(end) - Date.parse(execution.startedAt)
-}
-
-function newestFirst(executions: readonly ExecutionSummary[]): ExecutionSummary[] {
-  return [...executions].sort(
-    (a, b) =>
-      Date.parse(b.startedAt ?? '') - Date.parse(a.startedAt ?? '') ||
-      b.executionId.localeCompare(a.executionId),
-  )
 }

@@ -13,11 +13,6 @@ export class ApiError extends Error {
     super(message)
     this.name = 'ApiError'
   }
-
-  /** The path has no route on this server: the feature is newer than the node (an answer of 404 `not_found`). */
-  get routeMissing(): boolean {
-    return this.status === 404 && this.code === 'not_found'
-  }
 }
 
 export interface ApiClient {

@@ -1,6 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { getAnalytics, type AnalyticsGroup, type AnalyticsReport } from '../api/analytics.js'
-import { ApiError } from '../api/http-client.js'
 import { BarChart } from '../components/bar-chart.js'
 import { failureText, Notice } from '../components/common.js'
 import { useDashboard } from '../context.js'
@@ -40,18 +39,13 @@ export function AnalyticsPage({ route }: { route: AnalyticsRoute }) {
     POLL_MS,
     key,
   )
-  const unavailable = report.error instanceof ApiError && report.error.routeMissing
   return (
     <>
       <div className="page-head">
         <h1>Analytics</h1>
       </div>
       <AnalyticsFilters route={route} range={range} />
-      {unavailable ? (
-        <Notice testId="analytics-unavailable">
-          Analytics are unavailable on this node: it has no <code>GET /api/analytics</code>.
-        </Notice>
-      ) : report.error ? (
+      {report.error ? (
         <Notice kind="error" testId="analytics-error">
           The analytics could not be read: {failureText(report.error)}
         </Notice>

@@ -7,7 +7,6 @@ import {
   type ExecutionSummary,
   type RunsQuery,
 } from '../api/executions.js'
-import { ApiError } from '../api/http-client.js'
 import { failureText, Notice, StateBadge } from '../components/common.js'
 import { useDashboard } from '../context.js'
 import { usePolling } from '../hooks/use-polling.js'
@@ -49,7 +48,6 @@ export function RunsPage({ route }: { route: RunsRoute }) {
   const newest = runs.value?.executions ?? []
   const shown = new Set(newest.map((execution) => execution.executionId))
   const executions = [...newest, ...older.runs.filter((execution) => !shown.has(execution.executionId))]
-  const unavailable = runs.error instanceof ApiError && runs.error.routeMissing
   return (
     <>
       <div className="page-head">
@@ -64,12 +62,7 @@ export function RunsPage({ route }: { route: RunsRoute }) {
         ) : null}
       </div>
       <RunsFilters route={route} />
-      {unavailable ? (
-        <Notice testId="runs-unavailable">
-          This node has no runs list API (<code>GET /api/executions</code>): enter a conversation id to list
-          its runs.
-        </Notice>
-      ) : runs.error ? (
+      {runs.error ? (
         <Notice kind="error" testId="runs-error">
           The runs could not be read: {failureText(runs.error)}
         </Notice>
