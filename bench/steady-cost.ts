@@ -59,7 +59,8 @@ export async function steadyEmitToStored(
           const summaries = await Promise.all(executionIds.map((id) => store.getExecution(id)))
           return summaries.reduce((sum, summary) => sum + (summary?.eventCount ?? 0), 0) === events.length
         },
-        50,
+        // Polled slowly: the polls' reads are store CPU too, counted against the case.
+        250,
         60_000,
       )
       return {

@@ -16,6 +16,9 @@ import {
 import { comparisonTable, type Comparison } from './table.js'
 import { EVENT_MIX, EXECUTIONS_PER_CASE } from './workload.js'
 
+/** Interleaved runs of each emit case. */
+const EMIT_ROUNDS = 7
+
 export interface BenchOptions {
   /** N: events per case. */
   readonly events: number
@@ -43,13 +46,21 @@ async function runCases(servers: BenchServers, events: number): Promise<void> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`
   const context: BenchContext = { redisUrl: servers.redisUrl, mongoUrl: servers.mongoUrl, events }
   const storePid = servers.storePid()
-  const repeat = async <T>(caseId: string, once: (namespace: CaseNamespace) => Promise<T>): Promise<T[]> => {
+  const once = async <T>(caseId: string, run: (namespace: CaseNamespace) => Promise<T>): Promise<T[]> => {
+    const namespace = caseNamespace(runId, caseId, 1)
+    try {
+      return [await run(namespace)]
+    } finally {
+      await releaseNamespace(namespace, servers)
+    }
+  }
+  const repeat = async <T>(caseId: string, run: (namespace: CaseNamespace) => Promise<T>): Promise<T[]> => {
     const runs: T[] = []
     for (let rep = 1; rep <= REPETITIONS; rep += 1) {
       const namespace = caseNamespace(runId, caseId, rep)
       try {
         const started = performance.now()
-        runs.push(await once(namespace))
+        runs.push(await run(namespace))
         console.error(
           `bench: (${caseId}) run ${rep}/${REPETITIONS} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
         )
@@ -60,14 +71,19 @@ async function runCases(servers: BenchServers, events: number): Promise<void> {
     return runs
   }
 
-  const emits = await repeat('a', (namespace) => burstEmit(context, namespace))
-  const bare = await repeat('b', (namespace) => barePair(context, namespace))
+  // The emit cases are short and sensitive to what else the machine does: interleaved, more runs.
+  const emits: TimedRun[] = []
+  const bare: TimedRun[] = []
+  for (let round = 1; round <= EMIT_ROUNDS; round += 1) {
+    emits.push(...(await once(`a${round}`, (namespace) => burstEmit(context, namespace))))
+    bare.push(...(await once(`b${round}`, (namespace) => barePair(context, namespace))))
+  }
   const oneWorker = await repeat('c', (namespace) => emitToStored(context, namespace, 1, storePid))
   const twoWorkers = await repeat('d', (namespace) => emitToStored(context, namespace, 2, storePid))
   const inserts = await repeat('e', (namespace) => rawInsertMany(context, namespace, storePid))
   const steady = await repeat('f', (namespace) => steadyEmitToStored(context, namespace, storePid))
   const steadyInserts = await repeat('g', (namespace) => steadyRawInserts(context, namespace, storePid))
-  const [memory] = await repeatOnce(runId, servers, (namespace) => queuedMemory(context, namespace))
+  const [memory] = await once('h', (namespace) => queuedMemory(context, namespace))
 
   const rate = (runs: readonly (TimedRun | PersistenceRun)[]): number =>
     median(runs.map((run) => events / run.seconds))
@@ -125,7 +141,9 @@ async function runCases(servers: BenchServers, events: number): Promise<void> {
   console.log(
     `- events: N = ${events} over ${EXECUTIONS_PER_CASE} executions; mix ${EVENT_MIX}; mean ${Math.round(jsonBytes)} bytes as JSON`,
   )
-  console.log(`- each case run ${REPETITIONS} times in fresh key prefixes, queues and databases; medians\n`)
+  console.log(
+    `- each case run ${REPETITIONS} times (the emit cases ${EMIT_ROUNDS} times, interleaved) in fresh key prefixes, queues and databases; medians\n`,
+  )
   console.log(comparisonTable(comparisons))
   console.log(
     `\nStore CPU while persisting N events: ${storeUtilisation(oneWorker, 'one worker')}; ${storeUtilisation(twoWorkers, 'two workers')}; ${storeUtilisation(inserts, 'raw insertMany')}.`,
@@ -147,20 +165,6 @@ async function runCases(servers: BenchServers, events: number): Promise<void> {
   console.log(
     `\nSteady cases: ${STEADY_RATE} events/s for ${STEADY_SECONDS} s, CPU read from /proc until every event is stored.`,
   )
-}
-
-/** One run of a case that is measured once (its figure does not vary between runs). */
-async function repeatOnce<T>(
-  runId: string,
-  servers: BenchServers,
-  once: (namespace: CaseNamespace) => Promise<T>,
-): Promise<T[]> {
-  const namespace = caseNamespace(runId, 'h', 1)
-  try {
-    return [await once(namespace)]
-  } finally {
-    await releaseNamespace(namespace, servers)
-  }
 }
 
 function storeUtilisation(runs: readonly PersistenceRun[], name: string): string {

@@ -13,7 +13,7 @@ export {
 } from './store/default-store.js'
 export { EventStore } from './store/event-store.js'
 export type { ExecutionEventsQuery, ExecutionSummary, PersistOutcome } from './store/event-store.js'
-export type { ExecutionStatus, QualityScoreEntry } from './store/models.js'
+export type { ExecutionStatus, QualitySummary } from './store/models.js'
 export type { ExecutionListQuery, ExecutionScope, ListedExecution } from './store/execution-listing.js'
 export type { RunAnalytics, RunAnalyticsQuery } from './store/analytics-queries.js'
 export type { AnalyticsGroupBy, RunGroup } from './store/run-statistics.js'

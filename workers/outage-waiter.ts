@@ -42,18 +42,24 @@ export class OutageWaiter {
 
   async run<T>(operation: () => Promise<T>): Promise<T> {
     for (;;) {
-      if (this.recovery) await this.untilRecoveredOrClosed(this.recovery)
-      if (this.closed) throw new OutageWaitAbortedError()
+      if (this.recovery) {
+        await this.untilRecoveredOrClosed(this.recovery)
+        if (this.closed) throw new OutageWaitAbortedError()
+      }
       try {
         return await operation()
       } catch (error) {
-        if (this.closed || !this.options.isOutage(error)) throw error
+        if (!this.options.isOutage(error)) throw error
+        if (this.closed) throw new OutageWaitAbortedError()
         this.enterOutage(error)
       }
     }
   }
 
-  /** Ends every wait with {@link OutageWaitAbortedError}; operations in flight finish. */
+  /**
+   * Ends every wait with {@link OutageWaitAbortedError} (the caller puts its work back), and makes an
+   * operation that meets an outage from now on end so too; operations outside outages go on.
+   */
   close(): void {
     this.closed = true
     for (const abort of this.aborters) abort()

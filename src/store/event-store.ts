@@ -45,12 +45,30 @@ export interface ConversationExecutionsQuery {
   readonly limit?: number
 }
 
-/** Executions whose summaries one batch updates at once. */
-const PARALLEL_SUMMARY_UPDATES = 4
+/** Executions whose summaries one batch updates at once (the store's connection pool holds 20). */
+const PARALLEL_SUMMARY_UPDATES = 8
 const DEFAULT_LIMIT = 1000
 const MAX_LIMIT = 10_000
 const DEFAULT_EXECUTIONS_LIMIT = 100
 const MAX_EXECUTIONS_LIMIT = 1000
+
+/** Runs `work` on every item, at most `limit` at a time; rejects with the first failure once all settled. */
+async function forEachAtOnce<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T
+      await work(item)
+    }
+  }
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, lane))
+  const failed = lanes.find((lane): lane is PromiseRejectedResult => lane.status === 'rejected')
+  if (failed) throw failed.reason
+}
 
 /** The MongoDB side of agent-events: idempotent batch writes, ordered reads, execution summaries. */
 export class EventStore {
@@ -85,22 +103,18 @@ export class EventStore {
     const outcomes = await this.connection.run((models) => insertEvents(models, records))
     const accepted = records.filter((_, index) => outcomes[index]?.status !== 'rejected')
     const events = accepted.map((record) => record.event)
-    await this.connection.run((models) => recordRunRollups(models, events))
     const exclusively = options.exclusively ?? ((_, update) => update())
     // Duplicates too: an earlier delivery may have stored the event and crashed before counting it.
     const updates = buildExecutionUpdates(events)
-    // Executions are independent: a few of them are updated at once.
-    for (let start = 0; start < updates.length; start += PARALLEL_SUMMARY_UPDATES) {
-      await Promise.all(
-        updates
-          .slice(start, start + PARALLEL_SUMMARY_UPDATES)
-          .map((update) =>
-            exclusively(update.executionId, () =>
-              this.connection.run((models) => applyExecutionUpdate(models, update)),
-            ),
-          ),
-      )
-    }
+    // The rollups and the executions' summaries are independent of each other: written at once.
+    await Promise.all([
+      this.connection.run((models) => recordRunRollups(models, events)),
+      forEachAtOnce(updates, PARALLEL_SUMMARY_UPDATES, (update) =>
+        exclusively(update.executionId, () =>
+          this.connection.run((models) => applyExecutionUpdate(models, update)),
+        ),
+      ),
+    ])
     return outcomes
   }
 

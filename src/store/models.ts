@@ -30,16 +30,10 @@ export interface ExecutionLedger {
   version: number
 }
 
-export interface QualityScoreEntry {
-  seq: number
-  score: number
-  source: 'agent-complete' | 'quality-check'
-  agentId?: string
-  department?: string
-  passed?: boolean
-}
-
-/** Quality scores of an execution: exact aggregates over all of them, and the most recent ones. */
+/**
+ * Quality scores of an execution: exact aggregates over all of them. The scores themselves are its
+ * `quality-check` and `agent-complete` events, and the analytics rollups.
+ */
 export interface QualitySummary {
   count: number
   sum: number
@@ -47,8 +41,6 @@ export interface QualitySummary {
   max?: number
   passed: number
   failed: number
-  /** The last scores counted (at most 20), in the order they were counted. */
-  recent: QualityScoreEntry[]
 }
 
 export type ExecutionStatus = 'running' | 'completed' | 'failed'
@@ -132,17 +124,6 @@ const executionSchema = new Schema<ExecutionDocument>(
       max: Number,
       passed: Number,
       failed: Number,
-      recent: [
-        {
-          _id: false,
-          seq: Number,
-          score: Number,
-          source: String,
-          agentId: String,
-          department: String,
-          passed: Boolean,
-        },
-      ],
     },
     eventCount: { type: Number, required: true },
     lastSeq: { type: Number, required: true },

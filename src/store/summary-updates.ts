@@ -1,5 +1,5 @@
 import type { StampedAgentEvent } from '../events/schemas.js'
-import type { ExecutionStatus, QualityScoreEntry } from './models.js'
+import type { ExecutionStatus } from './models.js'
 
 /**
  * Turns a batch of stored events into the updates of their executions' summaries. Facts that are
@@ -9,11 +9,17 @@ import type { ExecutionStatus, QualityScoreEntry } from './models.js'
  * however often it is redelivered and in whatever order batches arrive.
  */
 
+/** A score an event gives its execution, with its verdict when it has one. */
+export interface CountedScore {
+  readonly score: number
+  readonly passed?: boolean
+}
+
 export interface Contribution {
   readonly seqs: number[]
   readonly eventCount: number
   readonly tokenUsage: { input: number; output: number; total: number }
-  readonly qualityScores: QualityScoreEntry[]
+  readonly qualityScores: CountedScore[]
 }
 
 export interface ExecutionUpdate {
@@ -26,14 +32,11 @@ export interface ExecutionUpdate {
   readonly perEvent: Contribution[]
 }
 
-/** Quality scores kept in full in the summary; older ones count in the aggregates only. */
-export const RECENT_QUALITY_SCORES = 20
-
 const finalStatus = (status: unknown): ExecutionStatus =>
   status === 'failed' || status === 'error' ? 'failed' : 'completed'
 
 function contributionOf(event: StampedAgentEvent): Contribution {
-  const scores: QualityScoreEntry[] = []
+  const scores: CountedScore[] = []
   let usage = { input: 0, output: 0, total: 0 }
   if (event.type === 'agent-complete') {
     if (event.tokenUsage) {
@@ -43,34 +46,13 @@ function contributionOf(event: StampedAgentEvent): Contribution {
         total: event.tokenUsage.total,
       }
     }
-    if (event.qualityScore !== undefined) {
-      scores.push(
-        scoreEntry(event.seq, event.qualityScore, 'agent-complete', event.agentId, event.department),
-      )
-    }
+    if (event.qualityScore !== undefined) scores.push({ score: event.qualityScore })
   } else if (event.type === 'quality-check') {
-    scores.push({
-      ...scoreEntry(event.seq, event.score, 'quality-check', event.agentId, event.department),
-      ...(event.passed === undefined ? {} : { passed: event.passed }),
-    })
+    scores.push(
+      event.passed === undefined ? { score: event.score } : { score: event.score, passed: event.passed },
+    )
   }
   return { seqs: [event.seq], eventCount: 1, tokenUsage: usage, qualityScores: scores }
-}
-
-function scoreEntry(
-  seq: number,
-  score: number,
-  source: QualityScoreEntry['source'],
-  agentId: string | undefined,
-  department: string | undefined,
-): QualityScoreEntry {
-  return {
-    seq,
-    score,
-    source,
-    ...(agentId === undefined ? {} : { agentId }),
-    ...(department === undefined ? {} : { department }),
-  }
 }
 
 function combine(contributions: readonly Contribution[]): Contribution {
@@ -104,7 +86,7 @@ function factsOf(executionId: string, events: readonly StampedAgentEvent[]): Rec
     executionId,
     eventCount: 0,
     tokenUsage: { input: 0, output: 0, total: 0 },
-    quality: { count: 0, sum: 0, passed: 0, failed: 0, recent: [] },
+    quality: { count: 0, sum: 0, passed: 0, failed: 0 },
     ledger: { through: 0, pending: [], version: 0 },
     createdAt: new Date(),
   }
@@ -196,7 +178,7 @@ export function inOrderUpdate(
   }
 }
 
-/** The counters' increments, and the quality scores' recent list, minimum and maximum. */
+/** The counters' increments, and the quality scores' minimum and maximum. */
 function counterOperations(contribution: Contribution): Record<string, Record<string, unknown>> {
   const scores = contribution.qualityScores
   const update: Record<string, Record<string, unknown>> = {
@@ -215,7 +197,6 @@ function counterOperations(contribution: Contribution): Record<string, Record<st
       'quality.passed': scores.filter((entry) => entry.passed === true).length,
       'quality.failed': scores.filter((entry) => entry.passed === false).length,
     })
-    update.$push = { 'quality.recent': { $each: scores, $slice: -RECENT_QUALITY_SCORES } }
     update.$min = { 'quality.min': Math.min(...scores.map((entry) => entry.score)) }
     update.$max = { 'quality.max': Math.max(...scores.map((entry) => entry.score)) }
   }

@@ -6,7 +6,6 @@ import {
   inOrderFilter,
   inOrderUpdate,
   isRun,
-  RECENT_QUALITY_SCORES,
   uncountedFilter,
   type ExecutionUpdate,
 } from './summary-updates.js'
@@ -20,10 +19,8 @@ const PER_EVENT_UPDATES_PER_WRITE = 50
 const LEDGER_COMPACTION_THRESHOLD = 64
 
 /** What compaction reads of a summary. */
-type CompactionView = Pick<ExecutionDocument, 'ledger'> & {
-  quality: Pick<ExecutionDocument['quality'], 'recent'>
-}
-const COMPACTION_VIEW = { ledger: 1, 'quality.recent': 1 } as const
+type CompactionView = Pick<ExecutionDocument, 'ledger'>
+const COMPACTION_VIEW = { ledger: 1 } as const
 
 /**
  * Applies one execution's summary update. In order (the batch's seqs follow the counted ones with no
@@ -73,9 +70,8 @@ export async function applyExecutionUpdate(models: StoreModels, update: Executio
 }
 
 /**
- * Keeps the summary small: folds the ledger's contiguous pending seqs into `through`, and trims
- * the recent quality scores for stores that ignore `$slice` (FerretDB 1.x). Reads the summary unless
- * given the view an update returned.
+ * Keeps the summary small: folds the ledger's contiguous pending seqs into `through`. Reads the
+ * summary unless given the view an update returned.
  */
 async function compactSummary(
   models: StoreModels,
@@ -85,20 +81,17 @@ async function compactSummary(
   const document =
     view ?? (await models.executions.findById(executionId, COMPACTION_VIEW).lean<CompactionView>())
   if (!document) return
-  const recent = document.quality.recent
-  const set: Record<string, unknown> = {}
   const pending = document.ledger.pending
-  if (pending.length >= LEDGER_COMPACTION_THRESHOLD || (pending.length > 0 && view !== undefined)) {
-    const compacted = compactLedger(document.ledger.through, pending)
-    if (compacted)
-      Object.assign(set, { 'ledger.through': compacted.through, 'ledger.pending': compacted.pending })
-  }
-  if (recent.length > RECENT_QUALITY_SCORES) set['quality.recent'] = recent.slice(-RECENT_QUALITY_SCORES)
-  if (Object.keys(set).length === 0) return
+  if (pending.length < LEDGER_COMPACTION_THRESHOLD && (pending.length === 0 || view === undefined)) return
+  const compacted = compactLedger(document.ledger.through, pending)
+  if (!compacted) return
   // Compare-and-set: a concurrent count bumps the version and this compaction is skipped.
   await models.executions.updateOne(
     { _id: executionId, 'ledger.version': document.ledger.version },
-    { $set: set, $inc: { 'ledger.version': 1 } },
+    {
+      $set: { 'ledger.through': compacted.through, 'ledger.pending': compacted.pending },
+      $inc: { 'ledger.version': 1 },
+    },
   )
 }
 

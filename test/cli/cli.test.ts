@@ -115,7 +115,7 @@ describe('agent-events, the command line, through its built binary', () => {
       eventCount: 'damaged',
       lastSeq: 0,
       tokenUsage: { input: 0, output: 0, total: 0 },
-      quality: { count: 0, sum: 0, passed: 0, failed: 0, recent: [] },
+      quality: { count: 0, sum: 0, passed: 0, failed: 0 },
       ledger: { through: 0, pending: [], version: 0 },
     })
     const emitter = await startTestEmitter(names)

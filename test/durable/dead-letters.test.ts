@@ -119,7 +119,7 @@ describe('a batch that fails every attempt for a reason that is not an outage', 
       eventCount: 'damaged',
       lastSeq: 0,
       tokenUsage: { input: 0, output: 0, total: 0 },
-      quality: { count: 0, sum: 0, passed: 0, failed: 0, recent: [] },
+      quality: { count: 0, sum: 0, passed: 0, failed: 0 },
       ledger: { through: 0, pending: [], version: 0 },
     })
     const { store, close } = await startInProcessWorker(names, {

@@ -77,7 +77,6 @@ describe('one producer', () => {
       tokenUsage: { input: total, output: 2 * total, total: 3 * total },
     })
     expect(summary.quality).toMatchObject({ count: total, sum: 80 * total, min: 80, max: 80 })
-    expect(summary.quality.recent).toHaveLength(20)
     expect([...summary.departments].sort()).toEqual(['dept-0', 'dept-1', 'dept-2'])
     expect(summary.agents).toHaveLength(7)
     expect(await store.countExecutionEvents(executionId)).toBe(total)

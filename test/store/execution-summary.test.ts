@@ -68,7 +68,6 @@ describe('the execution summary', () => {
       completedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 201)),
     })
     expect([...(summary?.agents ?? [])].sort()).toEqual(['agent-0', 'agent-1', 'agent-2', 'agent-3'])
-    expect(summary?.quality.recent.length).toBeLessThanOrEqual(20)
     expect(await store.countExecutionEvents(executionId)).toBe(201)
   })
 

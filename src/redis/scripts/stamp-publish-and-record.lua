@@ -25,6 +25,9 @@ local seqField = cmsgpack.pack('seq')
 
 local seqs = {}
 local recorded = {}
+-- Expiry and trimming once per execution of the batch, after its last event.
+local touched = {}
+local touchedOrder = {}
 for i = 0, ((#KEYS - 1) / 3) - 1 do
   local sequenceKey, recentKey, idsKey = KEYS[2 + i * 3], KEYS[3 + i * 3], KEYS[4 + i * 3]
   local a = 5 + i * 5
@@ -35,21 +38,25 @@ for i = 0, ((#KEYS - 1) / 3) - 1 do
     seqs[#seqs + 1] = tonumber(earlier)
   else
     local seq = redis.call('INCR', sequenceKey)
-    redis.call('EXPIRE', sequenceKey, sequenceTtl)
-
     redis.call('ZADD', idsKey, seq, id)
-    redis.call('ZREMRANGEBYRANK', idsKey, 0, -(idWindow + 1))
-    redis.call('EXPIRE', idsKey, bufferTtl)
-
     local json = '{"seq":' .. seq .. ',' .. jsonTail
     redis.call('ZADD', recentKey, seq, json)
-    redis.call('ZREMRANGEBYRANK', recentKey, 0, -(bufferSize + 1))
-    redis.call('EXPIRE', recentKey, bufferTtl)
-
     redis.call('PUBLISH', channel, head .. seqField .. cmsgpack.pack(seq) .. middle .. cmsgpack.pack(json))
     seqs[#seqs + 1] = seq
     recorded[#recorded + 1] = json
+    if not touched[sequenceKey] then
+      touched[sequenceKey] = { recentKey, idsKey }
+      touchedOrder[#touchedOrder + 1] = sequenceKey
+    end
   end
+end
+for _, sequenceKey in ipairs(touchedOrder) do
+  local recentKey, idsKey = touched[sequenceKey][1], touched[sequenceKey][2]
+  redis.call('EXPIRE', sequenceKey, sequenceTtl)
+  redis.call('ZREMRANGEBYRANK', idsKey, 0, -(idWindow + 1))
+  redis.call('EXPIRE', idsKey, bufferTtl)
+  redis.call('ZREMRANGEBYRANK', recentKey, 0, -(bufferSize + 1))
+  redis.call('EXPIRE', recentKey, bufferTtl)
 end
 if #recorded > 0 then
   redis.call('XADD', KEYS[1], '*', eventsField, table.concat(recorded, '\n'))
