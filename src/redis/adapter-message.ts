@@ -1,4 +1,4 @@
-import { encode } from '@msgpack/msgpack'
+import { encode, Encoder } from '@msgpack/msgpack'
 import { adapterChannel } from './keys.js'
 
 /**
@@ -35,29 +35,37 @@ export interface AdapterMessage {
   readonly channel: string
 }
 
+/** One encoder for every message: `encode()` would allocate a fresh encoder and buffer per call. */
+const encoder = new Encoder()
+
+/** `[uid, { type, nsp, data: ['event', ` up to the event's map: the same in every message. */
+const MESSAGE_PREFIX = Buffer.concat([
+  Buffer.from([0x93]), // fixarray of 3: uid, packet, opts
+  encode(EMITTER_UID),
+  Buffer.from([0x83]), // fixmap of 3: type, nsp, data (data last, so that the event ends the packet)
+  encode('type'),
+  encode(SOCKET_IO_EVENT),
+  encode('nsp'),
+  encode('/'),
+  encode('data'),
+  Buffer.from([0x92]), // fixarray of 2: event name, payload
+  encode(SOCKET_EVENT_NAME),
+])
+
 export function buildAdapterMessage(
   event: Record<string, unknown>,
   rooms: readonly string[],
   keyPrefix: string,
 ): AdapterMessage {
   // `seq` is appended last so that its placeholder is the last entry of the encoded map. Numbers
-  // that are not safe integers are encoded as float64, exactly as JSON holds them.
-  const withPlaceholder = encode({ ...event, seq: 0 })
-  const eventHead = withPlaceholder.subarray(0, withPlaceholder.length - SEQ_PLACEHOLDER.length)
+  // that are not safe integers are encoded as float64, exactly as JSON holds them. The encoder's
+  // buffer is shared: each part is copied out before the next encoding.
+  const withPlaceholder = encoder.encodeSharedRef({ ...event, seq: 0 })
   const head = Buffer.concat([
-    Buffer.from([0x93]), // fixarray of 3: uid, packet, opts
-    encode(EMITTER_UID),
-    Buffer.from([0x83]), // fixmap of 3: type, nsp, data (data last, so that the event ends the packet)
-    encode('type'),
-    encode(SOCKET_IO_EVENT),
-    encode('nsp'),
-    encode('/'),
-    encode('data'),
-    Buffer.from([0x92]), // fixarray of 2: event name, payload
-    encode(SOCKET_EVENT_NAME),
-    eventHead,
+    MESSAGE_PREFIX,
+    withPlaceholder.subarray(0, withPlaceholder.length - SEQ_PLACEHOLDER.length),
   ])
-  const options = encode({ rooms: [...rooms], except: [], flags: { [EVENT_JSON_FLAG]: '' } })
+  const options = encoder.encodeSharedRef({ rooms: [...rooms], except: [], flags: { [EVENT_JSON_FLAG]: '' } })
   const middle = Buffer.from(options.subarray(0, options.length - JSON_PLACEHOLDER.length))
   return { head, middle, channel: adapterChannel(keyPrefix, rooms) }
 }
