@@ -12,6 +12,7 @@ import { emitterMetrics } from '../metrics/emitter-metrics.js'
 import { resolveEmitterOptions, type EmitterOptions } from './emitter-options.js'
 import { LocalListeners, type AgentEventListener } from './local-listeners.js'
 import { Outbox, OutboxEntry } from './outbox.js'
+import { sendPipelined } from './pipelined-sending.js'
 import { prepareEvent } from './prepare-event.js'
 import { ThinkingCoalescer } from './thinking-coalescer.js'
 
@@ -230,9 +231,14 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
     if (this.flushing) return
     this.flushing = true
     try {
-      const failed = await this.sendPipelined()
+      const failed = await sendPipelined({
+        take: () => (this.outbox.size > 0 ? this.outbox.take(this.options.batchSize) : undefined),
+        canSend: () => this.isRedisReady(),
+        depth: this.options.pipelineDepth,
+        send: (batch) => this.send(batch),
+      })
       if (failed) {
-        for (const dropped of this.outbox.restore(failed.batches)) this.drop(dropped)
+        for (const dropped of this.outbox.restore(failed.batches.flat())) this.drop(dropped)
         await this.backOff(failed.error)
       } else {
         this.consecutiveFailures = 0
@@ -242,37 +248,6 @@ export class EventEmitterCore extends EventEmitter<EmitterEvents> {
     }
     if (this.isIdle()) for (const wake of this.idleWaiters.splice(0)) wake()
     else if (this.isRedisReady()) this.scheduleFlush()
-  }
-
-  /**
-   * Sends batches while there are any, with up to `pipelineDepth` in flight. After a failure nothing
-   * more is sent; the batches that failed are returned, in the order they were taken, once every
-   * batch in flight has settled.
-   */
-  private async sendPipelined(): Promise<{ batches: OutboxEntry[]; error: unknown } | undefined> {
-    const inFlight = new Set<Promise<void>>()
-    const failures: { order: number; batch: OutboxEntry[] }[] = []
-    let firstError: unknown
-    let order = 0
-    while (failures.length === 0 && this.isRedisReady()) {
-      while (inFlight.size < this.options.pipelineDepth && this.outbox.size > 0) {
-        const batch = this.outbox.take(this.options.batchSize)
-        const batchOrder = order++
-        const sending: Promise<void> = this.send(batch)
-          .catch((error: unknown) => {
-            firstError ??= error
-            failures.push({ order: batchOrder, batch })
-          })
-          .finally(() => inFlight.delete(sending))
-        inFlight.add(sending)
-      }
-      if (inFlight.size === 0) break
-      await Promise.race(inFlight)
-    }
-    await Promise.all(inFlight)
-    if (failures.length === 0) return undefined
-    failures.sort((a, b) => a.order - b.order)
-    return { batches: failures.flatMap((failure) => failure.batch), error: firstError }
   }
 
   private async send(batch: readonly OutboxEntry[]): Promise<void> {

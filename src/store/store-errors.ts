@@ -25,6 +25,13 @@ const UNAVAILABLE_LABELS = [
   'ResetPool',
   'TransientTransactionError',
 ]
+/**
+ * The driver's errors for operations cut short by closing their client (its operations, its
+ * topology, its implicit sessions), as it names and words them, also inside a bulk write's error.
+ */
+const CLIENT_CLOSED =
+  /^(MongoClientClosedError|MongoTopologyClosedError|MongoExpiredSessionError)|client was closed|Topology is closed|session that has ended/
+
 /** Socket failures, as the driver words them when it wraps them in another error. */
 const SOCKET_FAILURE =
   /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND)\b|connection \S+ to \S+ closed/
@@ -47,6 +54,9 @@ export function isStoreUnreachable(error: unknown): boolean {
  */
 export function isStoreOutage(error: unknown): boolean {
   if (isStoreUnreachable(error)) return true
+  // An operation on a connection that was replaced (and closed) under it, alone or inside a bulk
+  // write's error: retried on the new connection.
+  if (error instanceof Error && CLIENT_CLOSED.test(`${error.name}: ${error.message}`)) return true
   if (typeof error !== 'object' || error === null) return false
   const { code, errorLabels, errorLabelSet } = error as {
     code?: unknown
