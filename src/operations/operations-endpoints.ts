@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { metricsRegistry } from '../metrics/registry.js'
 import type { Readiness } from './readiness.js'
+import { sendJson } from '../http/send-json.js'
 
 /** The operations paths of a web node and of a worker's metrics server. */
 export const OPERATIONS_PATHS = { health: '/healthz', ready: '/readyz', metrics: '/metrics' } as const
@@ -36,12 +37,4 @@ export function createOperationsEndpoints(
     }
     return false
   }
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store',
-  })
-  response.end(JSON.stringify(body))
 }

@@ -45,37 +45,13 @@ export class ShardInbox {
   }
 
   /** Entries no pump has taken yet, waiting up to `blockMs` for the first (0: no wait). */
-  async readNew(consumer: string, count: number, blockMs: number): Promise<InboxEntry[]> {
-    const block = blockMs > 0 ? ['BLOCK', blockMs] : []
-    const reply = (await this.redis.call(
-      'XREADGROUP',
-      'GROUP',
-      INBOX_CONSUMER_GROUP,
-      consumer,
-      'COUNT',
-      count,
-      ...block,
-      'STREAMS',
-      this.key,
-      '>',
-    )) as ReadReply
-    return entriesOf(reply?.[0]?.[1] ?? [])
+  readNew(consumer: string, count: number, blockMs: number): Promise<InboxEntry[]> {
+    return this.read(consumer, count, '>', blockMs)
   }
 
   /** Entries this consumer took and has not acknowledged (a move that failed). */
-  async readOwnPending(consumer: string, count: number): Promise<InboxEntry[]> {
-    const reply = (await this.redis.call(
-      'XREADGROUP',
-      'GROUP',
-      INBOX_CONSUMER_GROUP,
-      consumer,
-      'COUNT',
-      count,
-      'STREAMS',
-      this.key,
-      '0',
-    )) as ReadReply
-    return entriesOf(reply?.[0]?.[1] ?? [])
+  readOwnPending(consumer: string, count: number): Promise<InboxEntry[]> {
+    return this.read(consumer, count, '0', 0)
   }
 
   /** Takes over entries another consumer took and left unacknowledged for `minIdleMs` (it died). */
@@ -111,6 +87,28 @@ export class ShardInbox {
       forgotten += 1
     }
     return forgotten
+  }
+
+  private async read(
+    consumer: string,
+    count: number,
+    from: '>' | '0',
+    blockMs: number,
+  ): Promise<InboxEntry[]> {
+    const block = blockMs > 0 ? ['BLOCK', blockMs] : []
+    const reply = (await this.redis.call(
+      'XREADGROUP',
+      'GROUP',
+      INBOX_CONSUMER_GROUP,
+      consumer,
+      'COUNT',
+      count,
+      ...block,
+      'STREAMS',
+      this.key,
+      from,
+    )) as ReadReply
+    return entriesOf(reply?.[0]?.[1] ?? [])
   }
 
   /**

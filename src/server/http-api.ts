@@ -12,6 +12,7 @@ import {
   parseApiRequest,
   type RouteMatch,
 } from './http-api-requests.js'
+import { sendJson } from '../http/send-json.js'
 
 export type { ConversationExecutionsPage, ExecutionAnswer, ExecutionEventsPage } from './http-api-handlers.js'
 export type { AnalyticsAnswer, ExecutionsListPage } from './http-api-run-answers.js'
@@ -97,14 +98,7 @@ function send(
   response: ServerResponse,
   { status, body, headers }: ApiAnswer & { readonly headers?: Record<string, string> },
 ): void {
-  const json = JSON.stringify(body)
-  response.writeHead(status, {
-    ...headers,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(json),
-    'Cache-Control': 'no-store',
-  })
-  response.end(json)
+  sendJson(response, status, body, headers)
 }
 
 function sendUnexpected(response: ServerResponse, error: unknown, match: RouteMatch | undefined): void {

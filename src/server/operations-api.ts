@@ -14,6 +14,7 @@ import {
 } from '../queue/dead-letters.js'
 import type { PersistJobData } from '../queue/persistence-queue.js'
 import { readPresences, type NodePresence } from './node-presence.js'
+import { sendJson } from '../http/send-json.js'
 
 /** `200` of `GET /api/stats`. */
 export interface BrokerStats {
@@ -168,12 +169,5 @@ function failure(code: ErrorCode, message?: string): Answer {
 }
 
 function send(response: ServerResponse, { status, body, headers }: Answer): void {
-  const json = JSON.stringify(body)
-  response.writeHead(status, {
-    ...headers,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(json),
-    'Cache-Control': 'no-store',
-  })
-  response.end(json)
+  sendJson(response, status, body, headers)
 }

@@ -4,7 +4,7 @@ import { browserForFile, saveScreenshot } from '../support/browser.js'
 import { buildDashboard } from '../support/dashboard-build.js'
 import { expectState, expectText, runSnapshot, SCREEN_TIMEOUT_MS, textOf } from '../support/dashboard-page.js'
 import { eventually } from '../support/eventually.js'
-import { startDelayingProxy } from '../support/loopback-proxy.js'
+import { startTcpProxy } from '../support/tcp-proxy.js'
 import { uniqueName } from '../support/names.js'
 import {
   emitInOrder,
@@ -113,7 +113,7 @@ describe('replay in the dashboard', () => {
     const totals = orchestrationTotals(plan)
     await emitInOrder(emitter, events)
     await waitUntilStored(web.url, plan.executionId, totals.events)
-    const proxy = await startDelayingProxy(web.port, ANSWER_DELAY_MS)
+    const proxy = await startTcpProxy(web.port, { downstreamDelayMs: ANSWER_DELAY_MS })
     onTestFinished(() => proxy.close())
 
     const { page, errors } = await browser.open(`${proxy.url}/#/runs/${plan.executionId}/replay`)

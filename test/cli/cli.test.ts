@@ -1,11 +1,10 @@
-import { MongoClient } from 'mongodb'
 import { describe, expect, inject, it, onTestFinished } from 'vitest'
 import type { StampedAgentEvent } from '../../src/events/schemas.js'
 import type { BrokerStats } from '../../src/server/operations-api.js'
-import { EXECUTIONS_COLLECTION } from '../../src/store/models.js'
 import { SECRET, secretBytes, signToken } from '../auth/tokens.js'
 import { startTsProcess, type NodeProcess } from '../support/child-process.js'
 import { runCli, runCliToEnd } from '../support/cli-process.js'
+import { damageSummary } from '../support/damaged-summary.js'
 import { eventually } from '../support/eventually.js'
 import { databaseUrl, uniqueName } from '../support/names.js'
 import { startWebProcess, startWorkerProcess } from '../support/stack-processes.js'
@@ -103,21 +102,9 @@ describe('agent-events, the command line, through its built binary', () => {
     const watcher = await signToken({ sub: 'user', executions: ['*'] }, secretBytes(SECRET), 'HS256')
     const cli = (token: string, ...args: string[]) =>
       runCliToEnd(args, { AGENT_EVENTS_URL: url, AGENT_EVENTS_TOKEN: token })
-    // A summary damaged by hand: counting into it fails on every attempt, so the batch is dead-lettered.
     const executionId = uniqueName('exec')
-    const mongo = new MongoClient(names.mongoUri)
-    onTestFinished(() => mongo.close())
-    const summaries = mongo.db().collection<{ _id: string; [field: string]: unknown }>(EXECUTIONS_COLLECTION)
-    await summaries.insertOne({
-      _id: executionId,
-      executionId,
-      status: 'running',
-      eventCount: 'damaged',
-      lastSeq: 0,
-      tokenUsage: { input: 0, output: 0, total: 0 },
-      quality: { count: 0, sum: 0, passed: 0, failed: 0 },
-      ledger: { through: 0, pending: [], version: 0 },
-    })
+    // Counting into this summary fails on every attempt, for a reason that is not an outage.
+    const damaged = await damageSummary(names.mongoUri, executionId)
     const emitter = await startTestEmitter(names)
     await Promise.all(Array.from({ length: 10 }, (_, i) => emitter.emitDepartmentStart(executionId, `d${i}`)))
     expect(await emitter.flush()).toBe(true)
@@ -133,14 +120,11 @@ describe('agent-events, the command line, through its built binary', () => {
     expect(refused.output).toMatch(/forbidden: This needs an access token with admin: true/)
     expect((await cli(watcher, 'stats')).code).toBe(1)
 
-    await summaries.deleteOne({ _id: executionId })
+    await damaged.repair()
     const redriven = await cli(admin, 'dlq', 'redrive')
     expect(redriven.code).toBe(0)
     expect(redriven.lines).toEqual(['re-driven: 1'])
-    await eventually(async () => {
-      const summary = await summaries.findOne({ _id: executionId })
-      return summary?.eventCount === 10
-    })
+    await eventually(async () => (await damaged.eventCount()) === 10)
     expect((await cli(admin, 'dlq', 'count')).lines).toEqual(['0'])
   }, 90_000)
 

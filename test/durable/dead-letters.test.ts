@@ -1,10 +1,8 @@
-import { MongoClient } from 'mongodb'
 import { Redis } from 'ioredis'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { AgentEventEmitter } from '../../src/emitter/agent-event-emitter.js'
 import { PERSIST_JOB_NAME } from '../../src/queue/persistence-queue.js'
 import { shardInboxKey } from '../../src/redis/keys.js'
-import { EXECUTIONS_COLLECTION } from '../../src/store/models.js'
 import { countDeadLetters, listDeadLetters, redriveDeadLetters } from '../../src/queue/dead-letters.js'
 import {
   durableNames,
@@ -13,6 +11,7 @@ import {
   startInProcessWorker,
   uniqueName,
 } from '../support/durable-stack.js'
+import { damageSummary } from '../support/damaged-summary.js'
 import { eventually } from '../support/eventually.js'
 
 const cleanups: (() => Promise<unknown>)[] = []
@@ -108,20 +107,8 @@ describe('a batch that fails every attempt for a reason that is not an outage', 
   it('is dead-lettered whole, and counted once the cause is fixed and it is re-driven', async () => {
     const { names, queues } = setUp()
     const executionId = uniqueName('exec')
-    // A summary an operator damaged by hand: counting into it fails on every attempt.
-    const mongo = new MongoClient(names.mongoUri)
-    cleanups.push(() => mongo.close())
-    const summaries = mongo.db().collection<{ _id: string; [field: string]: unknown }>(EXECUTIONS_COLLECTION)
-    await summaries.insertOne({
-      _id: executionId,
-      executionId,
-      status: 'running',
-      eventCount: 'damaged',
-      lastSeq: 0,
-      tokenUsage: { input: 0, output: 0, total: 0 },
-      quality: { count: 0, sum: 0, passed: 0, failed: 0 },
-      ledger: { through: 0, pending: [], version: 0 },
-    })
+    // Counting into this summary fails on every attempt, for a reason that is not an outage.
+    const damaged = await damageSummary(names.mongoUri, executionId)
     const { store, close } = await startInProcessWorker(names, {
       PERSIST_ATTEMPTS: '2',
       PERSIST_BACKOFF_MS: '50',
@@ -137,7 +124,7 @@ describe('a batch that fails every attempt for a reason that is not an outage', 
     })
     expect(letter).toMatchObject({ events: 10, seq: 1, attemptsMade: 2 })
 
-    await summaries.deleteOne({ _id: executionId })
+    await damaged.repair()
     expect(await countDeadLetters(queues)).toBe(1)
     expect(await redriveDeadLetters(queues)).toBe(1)
 

@@ -1,6 +1,9 @@
 import { connect, createServer, type Server, type Socket } from 'node:net'
 
-/** A loopback TCP proxy whose target can change: what a load balancer does for a page's client. */
+/**
+ * A loopback TCP proxy whose target can change (what a load balancer does for a page's client), and
+ * that can hold back what the target sends (a page far from its node).
+ */
 export interface TcpProxy {
   /** `http://127.0.0.1:<port>`: the address the page is opened at. */
   readonly url: string
@@ -12,6 +15,16 @@ export interface TcpProxy {
   close(): Promise<void>
 }
 
+export interface TcpProxyOptions {
+  /**
+   * What the target sends reaches the client this much later, in order (timers of one duration fire
+   * in the order they were set); what the client sends goes at once. Every answer then arrives after
+   * the user's next action when that action follows within the delay, whatever the machine's speed.
+   * @default 0
+   */
+  readonly downstreamDelayMs?: number
+}
+
 /**
  * Starts a proxy on a free 127.0.0.1 port that forwards each connection to the current target port
  * and closes the client's side when the target's side closes (a killed node), and the other way round.
@@ -21,7 +34,8 @@ export interface TcpProxy {
  * const proxy = await startTcpProxy(nodeA.port)
  * await nodeA.process.kill('SIGKILL'); proxy.retarget(nodeB.port)
  */
-export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+export async function startTcpProxy(targetPort: number, options: TcpProxyOptions = {}): Promise<TcpProxy> {
+  const delayMs = options.downstreamDelayMs ?? 0
   let target = targetPort
   const sockets = new Set<Socket>()
   const server: Server = createServer((client) => {
@@ -32,9 +46,19 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       socket.on('error', () => undefined)
     }
     client.pipe(upstream)
-    upstream.pipe(client)
     client.once('close', () => upstream.destroy())
-    upstream.once('close', () => client.destroy())
+    if (delayMs === 0) {
+      upstream.pipe(client)
+      upstream.once('close', () => client.destroy())
+      return
+    }
+    upstream.on('data', (chunk: Buffer) => {
+      setTimeout(() => {
+        if (!client.destroyed) client.write(chunk)
+      }, delayMs)
+    })
+    // The target's close comes after its last bytes.
+    upstream.once('close', () => setTimeout(() => client.destroy(), delayMs))
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { errorBody, httpStatusOf, type ErrorBody } from '../../errors.js'
+import { sendJson } from '../../http/send-json.js'
 
 /** `GET /ag-ui/executions/:id`, validated. */
 export interface AgUiStreamRequest {
@@ -85,12 +86,5 @@ export function sendError(
   headers: Record<string, string> = {},
 ): void {
   if (response.headersSent) return void response.end()
-  const json = JSON.stringify({ error })
-  response.writeHead(httpStatusOf(error.code), {
-    ...headers,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(json),
-    'Cache-Control': 'no-store',
-  })
-  response.end(json)
+  sendJson(response, httpStatusOf(error.code), { error }, headers)
 }
