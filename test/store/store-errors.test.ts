@@ -7,12 +7,17 @@ describe('telling an outage of the store from a refusal', () => {
   it('takes an operation cut short by the close of its connection (a replacement) for an outage', async () => {
     const client = await new MongoClient(databaseUrl(inject('mongoUrl'))).connect()
     const documents = Array.from({ length: 20_000 }, (_, i) => ({ i, payload: 'x'.repeat(200) }))
-    const cut = client.db().collection('cut-short').insertMany(documents, { ordered: false })
+    // The outcome is taken at once: the insert fails while the close is awaited.
+    const outcome = client
+      .db()
+      .collection('cut-short')
+      .insertMany(documents, { ordered: false })
+      .then(
+        () => undefined,
+        (failure: unknown) => failure,
+      )
     await client.close(true)
-    const error: unknown = await cut.then(
-      () => undefined,
-      (failure: unknown) => failure,
-    )
+    const error = await outcome
     expect(error).toBeInstanceOf(Error)
     expect((error as Error).message).toMatch(/client was closed|session that has ended/)
     expect(isStoreOutage(error)).toBe(true)
