@@ -168,15 +168,23 @@ export class AgentEventsClient {
       get connected() {
         return socket.connected
       },
-      request: <T>(event: 'replay' | 'replay-control', payload: object, onAnswer?: () => void) =>
+      request: <T>(
+        event: 'replay' | 'replay-control',
+        payload: object,
+        onAnswer?: (answer: SocketIoAck<T>) => void,
+      ) =>
         new Promise<SocketIoAck<T>>((resolve, reject) => {
           socket
             .timeout(REQUEST_TIMEOUT_MS)
             .emit(event, payload, (error: Error | null, ack: SocketIoAck<T>) => {
-              // Called in the order the node's packets arrive, before any later replay message.
-              onAnswer?.()
-              if (error) reject(error)
-              else resolve(ack)
+              if (error) return reject(error)
+              // Called in the order the node's packets arrive, before any later replay message
+              // (several can arrive in one read, with no microtask between them).
+              try {
+                onAnswer?.(ack)
+              } finally {
+                resolve(ack)
+              }
             })
         }),
       bind: (replayId, bound) => {

@@ -70,7 +70,7 @@ export interface ReplayTransport {
   request<T>(
     event: 'replay' | 'replay-control',
     payload: object,
-    onAnswer?: () => void,
+    onAnswer?: (answer: SocketIoAck<T>) => void,
   ): Promise<SocketIoAck<T>>
   /** The replay's id on the node changed: route its messages to `replay`. */
   bind(replayId: string | undefined, replay: ExecutionReplayHandle): void
@@ -139,11 +139,11 @@ export class ExecutionReplayHandle implements ExecutionReplay {
   private async startOnNode(): Promise<void> {
     if (!this.waitingForNode || !this.transport.connected) return
     const types = this.options.types ? { types: [...this.options.types] } : {}
-    const ack = await this.ask<ReplayStarted>('replay', {
-      executionId: this.executionId,
-      speed: this.#speed,
-      fromSeq: this.#fromSeq,
-      ...types,
+    let target = this.#fromSeq
+    const request = { executionId: this.executionId, speed: this.#speed, fromSeq: this.#fromSeq, ...types }
+    // Taken as the answer arrives: the replay's first events can follow it in the same read.
+    const ack = await this.ask<ReplayStarted>('replay', request, (answer) => {
+      if (answer.ok) target = this.startedOnNode(answer)
     })
     if (!ack.ok) {
       // `closed`: no node took it right now; it starts on the next connection.
@@ -151,9 +151,15 @@ export class ExecutionReplayHandle implements ExecutionReplay {
       this.end({ lastSeq: this.#lastSeq, reason: 'stopped', error: ack.error })
       return this.options.onError?.(ack.error)
     }
-    this.#replayId = ack.replayId
-    this.#lastSeq = ack.lastSeq
-    this.transport.bind(ack.replayId, this)
+    if (this.#paused) await this.control({ action: 'pause' })
+    if (target > this.#fromSeq) await this.control({ action: 'seek', seq: target })
+  }
+
+  /** Binds to the node's replay; returns the position to rebuild up to (after a reset if events were delivered). */
+  private startedOnNode(started: ReplayStarted): number {
+    this.#replayId = started.replayId
+    this.#lastSeq = started.lastSeq
+    this.transport.bind(started.replayId, this)
     this.#state = 'playing'
     const target = this.#position
     if (this.#delivered) {
@@ -161,8 +167,7 @@ export class ExecutionReplayHandle implements ExecutionReplay {
       this.options.onReset?.()
     }
     this.report()
-    if (this.#paused) await this.control({ action: 'pause' })
-    if (target > this.#fromSeq) await this.control({ action: 'seek', seq: target })
+    return target
   }
 
   /** The connection is gone, and the node's replay with it (an ended one starts again only for a seek). */
@@ -258,7 +263,7 @@ export class ExecutionReplayHandle implements ExecutionReplay {
   private async ask<T>(
     event: 'replay' | 'replay-control',
     payload: object,
-    onAnswer?: () => void,
+    onAnswer?: (answer: SocketIoAck<T>) => void,
   ): Promise<SocketIoAck<T>> {
     if (!this.transport.connected) return { ok: false, error: RECONNECTING }
     try {

@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Server } from 'socket.io'
 import { describe, expect, inject, it, onTestFinished } from 'vitest'
 import {
   AgentEventsClient,
@@ -7,6 +11,7 @@ import {
   type WireError,
 } from '../../src/client/index.js'
 import { startWebSocketServer } from '../../src/server/web-node.js'
+import { stampedScript } from '../support/orchestration-script.js'
 import { emitTimed } from '../support/replay-support.js'
 import {
   emitSamples,
@@ -59,7 +64,42 @@ async function nodeOnPort(stack: StackNames, port: number) {
   return node
 }
 
+/**
+ * A Socket.IO server scripted as a node that answers a replay request and sends the whole replay in
+ * the same tick, so that the client reads the answer and the first events together.
+ */
+async function eagerReplayNode(events: readonly StampedAgentEvent[]): Promise<string> {
+  const httpServer = createServer()
+  const io = new Server(httpServer)
+  io.on('connection', (socket) => {
+    socket.on('replay', (request: { executionId: string }, answer: (ack: object) => void) => {
+      const replayId = randomUUID()
+      const lastSeq = events.length
+      answer({ ok: true, replayId, executionId: request.executionId, lastSeq })
+      for (const event of events) socket.emit('replay-event', { replayId, event })
+      socket.emit('replay-end', { replayId, lastSeq, reason: 'finished' })
+    })
+  })
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
+  onTestFinished(() => new Promise<void>((resolve) => void io.close(() => resolve())))
+  return `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`
+}
+
 describe('replays with the browser client', () => {
+  it('keeps the events that arrive in the same read as the answer to its replay request', async () => {
+    const events = stampedScript({ executionId: 'exec-eager', conversationId: 'conv-eager' })
+    const client = startClient(await eagerReplayNode(events))
+    const replays = Array.from({ length: 20 }, () => recorder())
+
+    for (const { handlers } of replays) client.replayExecution('exec-eager', { speed: 'max', ...handlers })
+    await until(() => replays.every(({ state }) => state.ends.length === 1), 'every replay to end')
+
+    for (const { state } of replays) {
+      expect(seqsOf(state.held)).toEqual(range(1, events.length))
+      expect(state.ends).toEqual([{ lastSeq: events.length, reason: 'finished' }])
+    }
+  })
+
   it('never moves its position back on a late answer: seeks sent at once leave it at the last one', async () => {
     const stack = names()
     const node = await startTestNode(stack)
