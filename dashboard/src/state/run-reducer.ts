@@ -132,7 +132,12 @@ function completeAgent(state: RunState, event: EventOf<'agent-complete'>): RunSt
 }
 
 function startToolCall(state: RunState, event: EventOf<'tool-call'>): RunState {
-  return addToolCall(state, {
+  return addToolCall(state, runningCall(event, event.input))
+}
+
+/** A running call opened by `event`: its id is the runner's `toolCallId`, else the agent and seq. */
+function runningCall(event: EventOf<'tool-call' | 'tool-result'>, input: unknown): ToolCallNode {
+  return {
     id: stringField(event, 'toolCallId') ?? `${event.agentId}#${event.seq}`,
     agentId: event.agentId,
     toolName: event.toolName,
@@ -140,10 +145,10 @@ function startToolCall(state: RunState, event: EventOf<'tool-call'>): RunState {
     startedAt: event.timestamp,
     completedAt: undefined,
     durationMs: undefined,
-    input: event.input,
+    input,
     result: undefined,
     error: undefined,
-  })
+  }
 }
 
 function finishToolCall(state: RunState, event: EventOf<'tool-result'>): RunState {
@@ -160,21 +165,7 @@ function finishToolCall(state: RunState, event: EventOf<'tool-result'>): RunStat
   const existing = id === undefined ? undefined : state.toolCalls[id]
   if (existing) return { ...state, toolCalls: { ...state.toolCalls, [existing.id]: finish(existing) } }
   // A result whose call was never seen (filtered out, or emitted without one): a call that finished.
-  return addToolCall(
-    state,
-    finish({
-      id: stringField(event, 'toolCallId') ?? `${event.agentId}#${event.seq}`,
-      agentId: event.agentId,
-      toolName: event.toolName,
-      state: 'running',
-      startedAt: event.timestamp,
-      completedAt: undefined,
-      durationMs: undefined,
-      input: undefined,
-      result: undefined,
-      error: undefined,
-    }),
-  )
+  return addToolCall(state, finish(runningCall(event, undefined)))
 }
 
 function addToolCall(state: RunState, call: ToolCallNode): RunState {
