@@ -23,3 +23,5 @@ export type {
   Subscribed,
   WireError,
 } from '../server/protocol.js'
+export type { AnalyticsAnswer } from '../server/http-api-run-answers.js'
+export type { AnalyticsGroupBy, RunGroup } from '../store/run-statistics.js'

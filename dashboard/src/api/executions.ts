@@ -29,7 +29,7 @@ export interface ExecutionSummary {
 
 export type ExecutionStatus = ExecutionSummary['status']
 
-/** The filters of the runs list (CONTRACTS 3: `GET /api/executions`). */
+/** The filters of the runs list (`GET /api/executions`). */
 export interface RunsQuery {
   readonly projectId?: string
   readonly conversationId?: string
