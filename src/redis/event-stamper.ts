@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs'
 import type { ChainableCommander, Redis } from 'ioredis'
 import type { AdapterMessage } from './adapter-message.js'
 import { indexConversationExecutions } from './conversation-index.js'
+import { defineScriptOnce, readLuaScript } from './lua-scripts.js'
 import { executionKeys, INBOX_EVENTS_FIELD, shardInboxKey, type KeyLayout } from './keys.js'
 
-const STAMP_PUBLISH_AND_RECORD = readFileSync(
-  new URL('./scripts/stamp-publish-and-record.lua', import.meta.url),
-  'utf8',
-)
+const STAMP_PUBLISH_AND_RECORD = readLuaScript('stamp-publish-and-record.lua')
 const COMMAND_NAME = 'agentEventsStampPublishAndRecord'
 
 /** An event ready for Redis: id stamped, JSON and adapter message built; only its seq is missing. */
@@ -46,7 +43,7 @@ export class EventStamper {
     private readonly redis: Redis,
     private readonly options: EventStamperOptions,
   ) {
-    if (!(COMMAND_NAME in redis)) redis.defineCommand(COMMAND_NAME, { lua: STAMP_PUBLISH_AND_RECORD })
+    defineScriptOnce(redis, COMMAND_NAME, STAMP_PUBLISH_AND_RECORD)
   }
 
   /** The seq of every event, in the order given. */

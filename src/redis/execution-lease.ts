@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Redis } from 'ioredis'
 import { getLogger } from '../logger.js'
 import { executionKeys, type KeyLayout } from './keys.js'
+import { defineScriptOnce, readLuaScript } from './lua-scripts.js'
 
-const EXTEND = readFileSync(new URL('./scripts/extend-lease.lua', import.meta.url), 'utf8')
-const RELEASE = readFileSync(new URL('./scripts/release-lease.lua', import.meta.url), 'utf8')
+const EXTEND = readLuaScript('extend-lease.lua')
+const RELEASE = readLuaScript('release-lease.lua')
 
 export interface ExecutionLeaseOptions {
   /** A holder that stops renewing (it died) loses the lease after this long. */
@@ -35,8 +35,8 @@ export class ExecutionLease {
     private readonly layout: KeyLayout,
     private readonly options: ExecutionLeaseOptions,
   ) {
-    redis.defineCommand('agentEventsExtendLease', { numberOfKeys: 1, lua: EXTEND })
-    redis.defineCommand('agentEventsReleaseLease', { numberOfKeys: 1, lua: RELEASE })
+    defineScriptOnce(redis, 'agentEventsExtendLease', EXTEND, 1)
+    defineScriptOnce(redis, 'agentEventsReleaseLease', RELEASE, 1)
     const commands = redis as unknown as Record<string, LeaseScript>
     this.extend = (...args) => commands.agentEventsExtendLease?.apply(redis, args) ?? Promise.resolve(0)
     this.release = (...args) => commands.agentEventsReleaseLease?.apply(redis, args) ?? Promise.resolve(0)

@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs'
 import type { ChainableCommander, Redis } from 'ioredis'
+import { defineScriptOnce, readLuaScript } from './lua-scripts.js'
 import { INBOX_CONSUMER_GROUP, INBOX_EVENTS_FIELD } from './keys.js'
 
-const ACKNOWLEDGE_MOVED_ENTRIES = readFileSync(
-  new URL('./scripts/acknowledge-moved-entries.lua', import.meta.url),
-  'utf8',
-)
+const ACKNOWLEDGE_MOVED_ENTRIES = readLuaScript('acknowledge-moved-entries.lua')
 const ACKNOWLEDGE_COMMAND = 'agentEventsAcknowledgeMovedEntries'
 
 /** One entry of a shard's inbox: a stamped batch, its events as JSON texts in seq order per execution. */
@@ -124,8 +121,7 @@ export class ShardInbox {
 
   /** Defines the acknowledgement script on the client whose transactions move entries. */
   static defineCommands(client: Redis): void {
-    if (!(ACKNOWLEDGE_COMMAND in client))
-      client.defineCommand(ACKNOWLEDGE_COMMAND, { lua: ACKNOWLEDGE_MOVED_ENTRIES })
+    defineScriptOnce(client, ACKNOWLEDGE_COMMAND, ACKNOWLEDGE_MOVED_ENTRIES)
   }
 }
 
