@@ -103,52 +103,36 @@ export function attachSocketIoEndpoint(
       if (refusal.disconnect) socket.disconnect(true)
     })
 
-    socket.on(SOCKET_IO_EVENTS.subscribe, (...args: unknown[]) => {
-      const { payload, respond } = requestOf(socket, args)
-      serve(
-        subscriber.serially(async () => {
-          const request = parseSubscribe(payload)
-          if (!request.ok) return respond(request)
-          await service.subscribe(subscriber, request.value, respond)
-        }),
-        respond,
-      )
-    })
-
-    socket.on(SOCKET_IO_EVENTS.unsubscribe, (...args: unknown[]) => {
-      const { payload, respond } = requestOf(socket, args)
-      serve(
-        subscriber.serially(() => {
-          const target = parseUnsubscribe(payload)
-          respond(target.ok ? service.unsubscribe(subscriber, target.value) : target)
-        }),
-        respond,
-      )
-    })
-
-    socket.on(SOCKET_IO_EVENTS.replay, (...args: unknown[]) => {
-      const { payload, respond } = requestOf(socket, args)
-      serve(
-        subscriber.serially(async () => {
-          const request = parseReplay(payload)
-          if (!request.ok) return respond(request)
-          await replayService.start(replays, request.value, respond)
-        }),
-        respond,
-      )
-    })
-
-    socket.on(SOCKET_IO_EVENTS.replayControl, (...args: unknown[]) => {
-      const { payload, respond } = requestOf(socket, args)
-      serve(
-        subscriber.serially(async () => {
-          const control = parseReplayControl(payload)
-          if (!control.ok) return respond(control)
-          await replayService.control(replays, control.value, respond)
-        }),
-        respond,
-      )
-    })
+    /** Answers one kind of request: its payload parsed, then handled in the connection's order. */
+    const onRequest = <T>(
+      event: string,
+      parse: (payload: unknown) => Outcome<T>,
+      handle: (request: T, respond: Respond) => unknown,
+    ): void => {
+      socket.on(event, (...args: unknown[]) => {
+        const { payload, respond } = requestOf(socket, args)
+        serve(
+          subscriber.serially(async () => {
+            const request = parse(payload)
+            if (!request.ok) return respond(request)
+            await handle(request.value, respond)
+          }),
+          respond,
+        )
+      })
+    }
+    onRequest(SOCKET_IO_EVENTS.subscribe, parseSubscribe, (request, respond) =>
+      service.subscribe(subscriber, request, respond),
+    )
+    onRequest(SOCKET_IO_EVENTS.unsubscribe, parseUnsubscribe, (target, respond) =>
+      respond(service.unsubscribe(subscriber, target)),
+    )
+    onRequest(SOCKET_IO_EVENTS.replay, parseReplay, (request, respond) =>
+      replayService.start(replays, request, respond),
+    )
+    onRequest(SOCKET_IO_EVENTS.replayControl, parseReplayControl, (control, respond) =>
+      replayService.control(replays, control, respond),
+    )
   })
 
   return {
