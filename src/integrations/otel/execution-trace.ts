@@ -150,18 +150,7 @@ class TraceBuilder {
       case 'tool-call': {
         const toolCallId = toolCallIdOf(event) ?? `call-${event.id}`
         this.pairing.called(event.agentId, event.toolName, toolCallId)
-        const span = this.open(
-          event.id,
-          this.spanOfAgent(event.agentId),
-          `execute_tool ${event.toolName}`,
-          time,
-          {
-            [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
-            [ATTR_GEN_AI_TOOL_NAME]: event.toolName,
-            ...definedText(ATTR_GEN_AI_TOOL_CALL_ID, toolCallIdOf(event)),
-          },
-        )
-        return void this.tools.set(toolCallId, span)
+        return void this.tools.set(toolCallId, this.openTool(event, time))
       }
       case 'tool-result': {
         const toolCallId = this.pairing.answered(event.agentId, event.toolName, toolCallIdOf(event))
@@ -169,17 +158,7 @@ class TraceBuilder {
         if (toolCallId !== undefined) this.tools.delete(toolCallId)
         if (!span?.isOpen) {
           const start = event.duration === undefined ? time : time - event.duration
-          span = this.open(
-            event.id,
-            this.spanOfAgent(event.agentId),
-            `execute_tool ${event.toolName}`,
-            start,
-            {
-              [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
-              [ATTR_GEN_AI_TOOL_NAME]: event.toolName,
-              ...definedText(ATTR_GEN_AI_TOOL_CALL_ID, toolCallIdOf(event)),
-            },
-          )
+          span = this.openTool(event, start)
         }
         if (event.success === false) span.fail('tool_error', textOf(event.error) ?? 'The tool failed')
         return span.end(time)
@@ -257,6 +236,15 @@ class TraceBuilder {
     return this.agents.get(agentId) ?? this.root
   }
 
+  /** An `execute_tool` span under the agent's, opened by its call (or by a result whose call is unknown). */
+  private openTool(event: ToolEvent, startMs: number): SpanDraft {
+    return this.open(event.id, this.spanOfAgent(event.agentId), `execute_tool ${event.toolName}`, startMs, {
+      [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
+      [ATTR_GEN_AI_TOOL_NAME]: event.toolName,
+      ...definedText(ATTR_GEN_AI_TOOL_CALL_ID, toolCallIdOf(event)),
+    })
+  }
+
   private open(
     key: string,
     parent: SpanDraft | undefined,
@@ -282,6 +270,8 @@ function evaluation(timeMs: number, name: string, score?: number, label?: string
     },
   }
 }
+
+type ToolEvent = Extract<StampedAgentEvent, { type: 'tool-call' | 'tool-result' }>
 
 const passLabel = (passed: boolean): string => (passed ? 'pass' : 'fail')
 
