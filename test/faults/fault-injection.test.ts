@@ -34,7 +34,8 @@ function midBatch(stack: FaultStack, after: number, jobs = 2): Promise<{ active:
   return eventually(
     async () => {
       const [active, stored] = await Promise.all([stack.queue().getActiveCount(), stack.stored()])
-      return active >= jobs && stored > after ? { active, stored } : undefined
+      if (active >= jobs && stored > after) return { active, stored }
+      throw new Error(`${active} jobs active, ${stored} events stored`)
     },
     { timeoutMs: 30_000, intervalMs: 25, what: `a worker with ${jobs} jobs in flight` },
   )
@@ -57,10 +58,11 @@ describe('fault injection', () => {
     async () => {
       const name = 'worker SIGKILL mid-batch, twice'
       const audit = await runFaultCase(table, name, { startWorker: false }, async (run) => {
-        // No worker yet: a backlog builds up, so that each worker holds large batches when killed.
-        await run.flowing(STEADY)
         let stored = 0
         for (const ordinal of ['first', 'second']) {
+          // No worker meanwhile: a backlog builds up, so that each worker holds large batches when killed
+          // (what the killed worker held alone can be written before a probe sees it in flight).
+          await run.flowing(STEADY)
           const worker = await run.stack.startWorker({ quickRedelivery: true })
           const inFlight = await midBatch(run.stack, stored)
           expect(await worker.kill('SIGKILL')).toBeNull()
