@@ -11,7 +11,7 @@ import { startWebProcess, startWorkerProcess } from '../support/stack-processes.
 import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 
 /**
- * The analytics page over `GET /api/analytics` (CONTRACTS 3, built on branch viewer-analytics).
+ * The analytics page over `GET /api/analytics`.
  *
  * The data set is chosen so that every reasonable definition gives the same figures: one
  * department with one agent, whose department and agent spans equal the run's; 21 runs (11 of 30 s,

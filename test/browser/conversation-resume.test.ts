@@ -1,6 +1,6 @@
-import { describe, expect, inject, it, onTestFinished } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
+import { startBalancedDashboardNodes } from '../support/balanced-dashboard-nodes.js'
 import { browserForFile } from '../support/browser.js'
-import { buildDashboard } from '../support/dashboard-build.js'
 import { SCREEN_TIMEOUT_MS } from '../support/dashboard-page.js'
 import { uniqueName } from '../support/names.js'
 import {
@@ -9,15 +9,12 @@ import {
   orchestrationTotals,
   scriptedOrchestration,
 } from '../support/scripted-orchestration.js'
-import { startWebProcess } from '../support/stack-processes.js'
-import { startTcpProxy } from '../support/tcp-proxy.js'
 import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 
 /**
- * Conversation resume (CONTRACTS 2, built on branch viewer-server): after a reconnection the
- * conversation watch of `agent-events/client` resubscribes with `since` per execution and the node
- * replays what each missed. No worker runs here, so the page cannot fill the hole from the stored
- * history: only the resume can.
+ * Conversation resume: after a reconnection the conversation watch of `agent-events/client`
+ * resubscribes with `since` per execution and the node replays what each missed. No worker runs
+ * here, so the page cannot fill the hole from the stored history: only the resume can.
  */
 const browser = browserForFile()
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
@@ -25,14 +22,8 @@ const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
 describe('the conversation view across a node failure, without stored history', () => {
   it('gets every event each run missed while its node was down, per execution, from the resume', async () => {
     const stack = names()
-    const dashboardDir = await buildDashboard()
-    const [first, second] = await Promise.all([
-      startWebProcess(stack, { DASHBOARD_DIR: dashboardDir }),
-      startWebProcess(stack, { DASHBOARD_DIR: dashboardDir }),
-    ])
+    const { first, second, proxy } = await startBalancedDashboardNodes(stack)
     const emitter = await startTestEmitter(stack)
-    const proxy = await startTcpProxy(first.port)
-    onTestFinished(() => proxy.close())
     const conversationId = uniqueName('conv')
     const runs = ['a', 'b'].map((suffix) =>
       scriptedOrchestration(`${uniqueName('exec')}-${suffix}`, conversationId),

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
-import { describe, expect, inject, it, onTestFinished } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
+import { startBalancedDashboardNodes } from '../support/balanced-dashboard-nodes.js'
 import { browserForFile, saveScreenshot } from '../support/browser.js'
-import { buildDashboard } from '../support/dashboard-build.js'
 import { SCREEN_TIMEOUT_MS, testIdsOf } from '../support/dashboard-page.js'
 import { eventually } from '../support/eventually.js'
 import { uniqueName } from '../support/names.js'
@@ -11,8 +11,7 @@ import {
   orchestrationTotals,
   scriptedOrchestration,
 } from '../support/scripted-orchestration.js'
-import { startWebProcess, startWorkerProcess } from '../support/stack-processes.js'
-import { startTcpProxy } from '../support/tcp-proxy.js'
+import { startWorkerProcess } from '../support/stack-processes.js'
 import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 
 const browser = browserForFile()
@@ -36,15 +35,9 @@ const cardEvents = (page: Page, executionId: string) =>
 describe('the conversation view', () => {
   it('shows every run of a conversation live, and recovers exactly after its web node is SIGKILLed', async () => {
     const stack = names()
-    const dashboardDir = await buildDashboard()
-    const [first, second] = await Promise.all([
-      startWebProcess(stack, { DASHBOARD_DIR: dashboardDir }),
-      startWebProcess(stack, { DASHBOARD_DIR: dashboardDir }),
-    ])
+    const { first, second, proxy } = await startBalancedDashboardNodes(stack)
     await startWorkerProcess(stack)
     const emitter = await startTestEmitter(stack)
-    const proxy = await startTcpProxy(first.port)
-    onTestFinished(() => proxy.close())
     const conversationId = uniqueName('conv')
     const done = scriptedOrchestration(`${uniqueName('exec')}-a`, conversationId)
     const live = scriptedOrchestration(`${uniqueName('exec')}-b`, conversationId)

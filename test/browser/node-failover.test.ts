@@ -1,6 +1,6 @@
-import { describe, expect, inject, it, onTestFinished } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
+import { startBalancedDashboardNodes } from '../support/balanced-dashboard-nodes.js'
 import { browserForFile, saveScreenshot } from '../support/browser.js'
-import { buildDashboard } from '../support/dashboard-build.js'
 import { expectState, expectText, runSnapshot } from '../support/dashboard-page.js'
 import { uniqueName } from '../support/names.js'
 import {
@@ -9,8 +9,7 @@ import {
   orchestrationTotals,
   scriptedOrchestration,
 } from '../support/scripted-orchestration.js'
-import { startWebProcess, startWorkerProcess } from '../support/stack-processes.js'
-import { startTcpProxy } from '../support/tcp-proxy.js'
+import { startWorkerProcess } from '../support/stack-processes.js'
 import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 
 const browser = browserForFile()
@@ -24,15 +23,9 @@ const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
 describe('the run view when its web node dies', () => {
   it('reconnects through the balancer to another node and recovers exactly the state of the run', async () => {
     const stack = names()
-    const dashboardDir = await buildDashboard()
-    const [first, second] = await Promise.all([
-      startWebProcess(stack, { DASHBOARD_DIR: dashboardDir }),
-      startWebProcess(stack, { DASHBOARD_DIR: dashboardDir }),
-    ])
+    const { first, second, proxy } = await startBalancedDashboardNodes(stack)
     await startWorkerProcess(stack)
     const emitter = await startTestEmitter(stack)
-    const proxy = await startTcpProxy(first.port)
-    onTestFinished(() => proxy.close())
     const plan = scriptedOrchestration(uniqueName('exec'), uniqueName('conv'))
     const events = orchestrationEvents(plan)
     const totals = orchestrationTotals(plan)

@@ -1,28 +1,14 @@
-import { describe, expect, inject, it, onTestFinished } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { browserForFile, saveScreenshot } from '../support/browser.js'
-import { startTsProcess } from '../support/child-process.js'
 import { buildDashboard } from '../support/dashboard-build.js'
 import { SCREEN_TIMEOUT_MS } from '../support/dashboard-page.js'
-import { databaseUrl, uniqueName } from '../support/names.js'
+import { startIsolatedLocalStack } from '../support/local-stack-process.js'
 
 const browser = browserForFile()
 
 describe('npm start in a browser', () => {
   it('prints the dashboard address first, and that page shows the demo running', async () => {
-    const stack = startTsProcess('scripts/local-stack.ts', {
-      env: {
-        REDIS_URL: inject('redisUrl'),
-        MONGODB_URI: databaseUrl(inject('mongoUrl')),
-        LOG_LEVEL: 'warn',
-        // Its own keys and queue: the demo's conversation id is the same in every stack.
-        REDIS_KEY_PREFIX: uniqueName('ae'),
-        QUEUE_NAME: uniqueName('queue'),
-        // Any free port: another test may run the local stack on 3001 at the same time.
-        WS_PORT: '0',
-        DASHBOARD_DIR: await buildDashboard(),
-      },
-    })
-    onTestFinished(async () => void (await stack.kill('SIGKILL')))
+    const stack = startIsolatedLocalStack({ DASHBOARD_DIR: await buildDashboard() })
     const line = await stack.waitForLine(/^dashboard\s+http:\/\/localhost:\d+\//, 60_000)
     const url = /(http:\/\/localhost:\S+)/.exec(line)?.[1] ?? ''
     // Nothing of the stack's own comes before it (log lines go to stderr, not to this banner).

@@ -16,8 +16,7 @@ import { startWebProcess, startWorkerProcess } from '../support/stack-processes.
 import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 
 /**
- * Replay in the dashboard (CONTRACTS 1: the server's `replay` and the client's `replayExecution`,
- * built on branch viewer-server).
+ * Replay in the dashboard, over the server's `replay` and the client's `replayExecution`.
  */
 const browser = browserForFile()
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))

@@ -10,8 +10,7 @@ import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 import type { Page } from 'playwright-core'
 
 /**
- * The runs list over `GET /api/executions` (CONTRACTS 3, built on branch viewer-analytics): by
- * project, across conversations, without the per-conversation fallback.
+ * The runs list over `GET /api/executions`: by project, across conversations.
  */
 const browser = browserForFile()
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))

@@ -1,31 +1,22 @@
-import { describe, expect, inject, it, onTestFinished } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import type { StampedAgentEvent } from '../../src/events/schemas.js'
 import type { BrokerStats } from '../../src/server/operations-api.js'
 import { SECRET, secretBytes, signToken } from '../auth/tokens.js'
-import { startTsProcess, type NodeProcess } from '../support/child-process.js'
+import type { NodeProcess } from '../support/child-process.js'
 import { runCli, runCliToEnd } from '../support/cli-process.js'
 import { damageSummary } from '../support/damaged-summary.js'
 import { eventually } from '../support/eventually.js'
-import { databaseUrl, uniqueName } from '../support/names.js'
+import { startIsolatedLocalStack } from '../support/local-stack-process.js'
+import { uniqueName } from '../support/names.js'
 import { startWebProcess, startWorkerProcess } from '../support/stack-processes.js'
 import { stackNames, startTestEmitter } from '../support/web-node-stack.js'
 
 /** `04:10:11.123  #12  exec-1  agent-thinking  …`: time, seq, execution, type. */
 const EVENT_LINE = /^\d\d:\d\d:\d\d\.\d{3}\s+#(\d+)\s+(\S+)\s+(\S+)/
 
-/** `npm start`'s stack (scripts/local-stack.ts) on the test's servers, with its own keys and a free port. */
+/** `npm start`'s stack on the test's servers, and its web node's address. */
 async function startLocalStack(): Promise<{ stack: NodeProcess; url: string }> {
-  const stack = startTsProcess('scripts/local-stack.ts', {
-    env: {
-      REDIS_URL: inject('redisUrl'),
-      MONGODB_URI: databaseUrl(inject('mongoUrl')),
-      LOG_LEVEL: 'warn',
-      REDIS_KEY_PREFIX: uniqueName('ae'),
-      QUEUE_NAME: uniqueName('queue'),
-      WS_PORT: '0',
-    },
-  })
-  onTestFinished(async () => void (await stack.kill('SIGKILL')))
+  const stack = startIsolatedLocalStack()
   const line = await stack.waitForLine(/web node\s+http:\/\/localhost:\d+/, 60_000)
   return { stack, url: /(http:\/\/localhost:\d+)/.exec(line)?.[1] ?? '' }
 }

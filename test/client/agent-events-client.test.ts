@@ -2,7 +2,6 @@ import { describe, expect, inject, it, onTestFinished } from 'vitest'
 import { AgentEventsClient } from '../../src/client/index.js'
 import type { StampedAgentEvent } from '../../src/events/schemas.js'
 import type { WireError } from '../../src/server/protocol.js'
-import { startWebSocketServer } from '../../src/server/web-node.js'
 import { epochSeconds, SECRET, secretBytes, signToken } from '../auth/tokens.js'
 import {
   emitSamples,
@@ -12,7 +11,6 @@ import {
   startTestEmitter,
   startTestNode,
   until,
-  type StackNames,
 } from '../support/web-node-stack.js'
 
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
@@ -23,21 +21,10 @@ function startClient(options: ConstructorParameters<typeof AgentEventsClient>[0]
   return client
 }
 
-async function nodeOnPort(stack: StackNames, port: number) {
-  const node = await startWebSocketServer({
-    port,
-    host: '127.0.0.1',
-    redisUrl: stack.redisUrl,
-    keyPrefix: stack.keyPrefix,
-  })
-  onTestFinished(() => node.close())
-  return node
-}
-
 describe('the browser client', () => {
   it('resumes an execution after its node restarts, with no gap and no duplicate', async () => {
     const stack = names()
-    const first = await nodeOnPort(stack, 0)
+    const first = await startTestNode(stack)
     const received: StampedAgentEvent[] = []
     let subscriptions = 0
     const client = startClient({ url: first.url })
@@ -52,7 +39,7 @@ describe('the browser client', () => {
     await until(() => received.length === 100, 'the first 100 events')
     await first.close()
     await emitSamples(emitter, 'exec-client', 100)
-    const second = await nodeOnPort(stack, first.port)
+    const second = await startTestNode(stack, { port: first.port })
     await until(() => subscriptions === 2, 'the client to resubscribe', 20_000)
     await emitSamples(emitter, 'exec-client', 50)
 

@@ -10,7 +10,6 @@ import {
   type StampedAgentEvent,
   type WireError,
 } from '../../src/client/index.js'
-import { startWebSocketServer } from '../../src/server/web-node.js'
 import { stampedScript } from '../support/orchestration-script.js'
 import { emitTimed } from '../support/replay-support.js'
 import {
@@ -21,7 +20,6 @@ import {
   startTestEmitter,
   startTestNode,
   until,
-  type StackNames,
 } from '../support/web-node-stack.js'
 
 const names = () => stackNames(inject('redisUrl'), inject('mongoUrl'))
@@ -51,17 +49,6 @@ function startClient(url: string): AgentEventsClient {
   const client = new AgentEventsClient({ url })
   onTestFinished(() => client.close())
   return client
-}
-
-async function nodeOnPort(stack: StackNames, port: number) {
-  const node = await startWebSocketServer({
-    port,
-    host: '127.0.0.1',
-    redisUrl: stack.redisUrl,
-    keyPrefix: stack.keyPrefix,
-  })
-  onTestFinished(() => node.close())
-  return node
 }
 
 /**
@@ -178,7 +165,7 @@ describe('replays with the browser client', () => {
 
   it('rebuilds a paused replay exactly where it was after its node restarts', async () => {
     const stack = names()
-    const node = await nodeOnPort(stack, 0)
+    const node = await startTestNode(stack)
     const emitter = await startTestEmitter(stack)
     await emitTimed(
       emitter,
@@ -194,7 +181,7 @@ describe('replays with the browser client', () => {
 
     await node.close()
     await until(() => replay.state === 'starting', 'the client to notice')
-    await nodeOnPort(stack, node.port)
+    await startTestNode(stack, { port: node.port })
     await until(() => replay.state === 'paused' && state.resets === 1, 'the replay to be rebuilt', 20_000)
     await until(() => state.held.length === 7, 'the events up to the position')
 

@@ -13,13 +13,12 @@ import {
 } from '../support/durable-stack.js'
 import { damageSummary } from '../support/damaged-summary.js'
 import { eventually } from '../support/eventually.js'
+import { range } from '../support/web-node-stack.js'
 
 const cleanups: (() => Promise<unknown>)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
-
-const oneTo = (n: number): number[] => Array.from({ length: n }, (_, index) => index + 1)
 
 function setUp() {
   const names = durableNames(inject('redisUrl'), inject('mongoUrl'))
@@ -43,9 +42,9 @@ describe('an event the store refuses', () => {
     // Over MongoDB's 16 MiB document limit: the store cannot take it, whatever is retried.
     const oversized = 'x'.repeat(17 * 1024 * 1024)
     await Promise.all([
-      ...oneTo(5).map((i) => emitter.emitDepartmentStart(executionId, `before-${i}`)),
+      ...range(1, 5).map((i) => emitter.emitDepartmentStart(executionId, `before-${i}`)),
       emitter.emitOrchestrationStart(executionId, { oversized }),
-      ...oneTo(5).map((i) => emitter.emitDepartmentStart(executionId, `after-${i}`)),
+      ...range(1, 5).map((i) => emitter.emitDepartmentStart(executionId, `after-${i}`)),
     ])
     expect(await emitter.flush()).toBe(true)
     const redis = new Redis(names.redisUrl)
@@ -78,7 +77,7 @@ describe('a record that is not an event', () => {
     const { names, queues } = setUp()
     const [queue] = queues
     const executionId = uniqueName('exec')
-    const recorded = oneTo(5).map((seq) =>
+    const recorded = range(1, 5).map((seq) =>
       JSON.stringify({
         seq,
         id: `${executionId}-${seq}`,
@@ -115,7 +114,7 @@ describe('a batch that fails every attempt for a reason that is not an outage', 
     })
     cleanups.push(close)
     const emitter = await startEmitter(names)
-    await Promise.all(oneTo(10).map((i) => emitter.emitDepartmentStart(executionId, `d${i}`)))
+    await Promise.all(range(1, 10).map((i) => emitter.emitDepartmentStart(executionId, `d${i}`)))
     expect(await emitter.flush()).toBe(true)
 
     const [letter] = await eventually(async () => {
@@ -133,7 +132,7 @@ describe('a batch that fails every attempt for a reason that is not an outage', 
       return current?.eventCount === 10 ? current : undefined
     })
     expect(summary).toMatchObject({ lastSeq: 10, eventCount: 10 })
-    expect((await store.getExecutionEvents(executionId)).map((event) => event.seq)).toEqual(oneTo(10))
+    expect((await store.getExecutionEvents(executionId)).map((event) => event.seq)).toEqual(range(1, 10))
     expect(await countDeadLetters(queues)).toBe(0)
   }, 60_000)
 })

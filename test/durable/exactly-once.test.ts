@@ -12,6 +12,7 @@ import {
   uniqueName,
 } from '../support/durable-stack.js'
 import { eventually } from '../support/eventually.js'
+import { range } from '../support/web-node-stack.js'
 
 const cleanups: (() => Promise<unknown>)[] = []
 afterEach(async () => {
@@ -19,8 +20,6 @@ afterEach(async () => {
 })
 
 const seqsOf = (events: readonly { seq: number }[]): number[] => events.map((event) => event.seq)
-const oneTo = (n: number): number[] => Array.from({ length: n }, (_, index) => index + 1)
-
 async function storedSeqs(store: EventStore, executionId: string, expected: number): Promise<number[]> {
   await eventually(async () => (await store.countExecutionEvents(executionId)) >= expected || undefined, {
     timeoutMs: 60_000,
@@ -64,7 +63,7 @@ describe('one producer', () => {
     expect(await emitter.flush(30_000)).toBe(true)
     expect(results.every((result) => result.status === 'sent' || result.status === 'queued')).toBe(true)
 
-    expect(await storedSeqs(store, executionId, total)).toEqual(oneTo(total))
+    expect(await storedSeqs(store, executionId, total)).toEqual(range(1, total))
     const summary = await eventually(async () => {
       const current = await store.getExecution(executionId)
       return current?.eventCount === total ? current : undefined
@@ -97,8 +96,8 @@ describe('one producer', () => {
     expect(await emitter.flush()).toBe(true)
 
     const buffer = new RecentBuffer(redis, { keyPrefix: names.keyPrefix, shardCount: 1 })
-    expect(seqsOf(await buffer.readAfter(executionId))).toEqual(oneTo(60).slice(35))
-    expect(seqsOf(await buffer.readAfter(executionId, 50))).toEqual(oneTo(60).slice(50))
+    expect(seqsOf(await buffer.readAfter(executionId))).toEqual(range(1, 60).slice(35))
+    expect(seqsOf(await buffer.readAfter(executionId, 50))).toEqual(range(1, 60).slice(50))
     expect(await buffer.lastSeq(executionId)).toBe(60)
   })
 })
@@ -129,12 +128,12 @@ describe('four producer processes into one execution', () => {
     expect(reports.every((report) => report.flushed)).toBe(true)
 
     const total = 4 * perProducer
-    expect(await storedSeqs(store, executionId, total)).toEqual(oneTo(total))
+    expect(await storedSeqs(store, executionId, total)).toEqual(range(1, total))
     await eventually(
       () => tap.events.filter((event) => event.executionId === executionId).length >= total || undefined,
     )
     const published = tap.events.filter((event) => event.executionId === executionId)
-    expect(seqsOf(published)).toEqual(oneTo(total))
+    expect(seqsOf(published)).toEqual(range(1, total))
     expect(new Set(published.map((event) => event.id)).size).toBe(total)
     const byProducer = new Map<string, number>()
     for (const event of published) {

@@ -12,14 +12,13 @@ import {
   uniqueName,
 } from '../support/durable-stack.js'
 import { eventually } from '../support/eventually.js'
+import { range } from '../support/web-node-stack.js'
 import { startMongoServer } from '../support/services.js'
 
 const cleanups: (() => Promise<unknown>)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
-
-const oneTo = (n: number): number[] => Array.from({ length: n }, (_, index) => index + 1)
 
 /**
  * The retry budget is made small here so that an outage of seconds outlasts it many times: 2
@@ -81,7 +80,7 @@ describe('MongoDB down for longer than the whole retry budget', () => {
       what: `${emitted} events stored`,
     })
     const events = await store.getExecutionEvents(executionId, { limit: 10_000 })
-    expect(events.map((event) => event.seq)).toEqual(oneTo(emitted))
+    expect(events.map((event) => event.seq)).toEqual(range(1, emitted))
     const summary = await eventually(async () => {
       const current = await store.getExecution(executionId)
       return current?.eventCount === emitted ? current : undefined
